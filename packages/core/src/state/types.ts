@@ -13,6 +13,12 @@ export interface PartitionState<C = unknown> {
   readonly committedAt: string;
   /** The partition's descriptor as last seen (e.g. repository slug and name), for reports and deletion detection. */
   readonly partition?: unknown;
+  /**
+   * The output streams the cursor covers (the outputs selected when it was committed). When a run selects an
+   * output that is not in this list, the engine reads the partition from scratch so the new output is backfilled.
+   * Absent means every output of the stream.
+   */
+  readonly outputs?: readonly string[] | undefined;
 }
 
 /** Durable state. `commit` resolves only once the new document is fsync'd and atomically renamed into place. */
@@ -21,7 +27,7 @@ export interface StateStore {
   get<C = unknown>(stream: string, partitionKey: string): PartitionState<C> | undefined;
   /** All partitions of a stream, as last committed. */
   partitions(stream: string): Readonly<Record<string, PartitionState>>;
-  commit(stream: string, partitionKey: string, cursor: unknown, partition?: unknown): Promise<void>;
+  commit(stream: string, partitionKey: string, cursor: unknown, partition?: unknown, outputs?: readonly string[]): Promise<void>;
   /** Removes a partition's state (after its deletion marker is durably written). */
   remove(stream: string, partitionKey: string): Promise<void>;
   snapshot(): SyncState;

@@ -1,0 +1,256 @@
+/**
+ * Validates a raw configuration (file merged with inputs or flags) into a {@link SyncConfig}. Every problem is
+ * reported at once, each naming its field (or the action input / CLI flag it came from) and what is allowed.
+ */
+import { BbsyncError, type CredentialConfig, type ShardSpec } from '@bbsync/core';
+import { configSchema, SHARD_PATTERN, type CredentialInput, type RawConfig } from './schema.js';
+import { problemsFromZod, showValue, type ConfigProblem } from './issues.js';
+
+export const DEFAULT_CLOUD_BASE_URL = 'https://api.bitbucket.org/2.0';
+export const DEFAULT_CONCURRENCY = 4;
+export const DEFAULT_MAX_RATE_LIMIT_WAIT_MINUTES = 10;
+export const DEFAULT_ARTIFACT_NAME = 'bbsync';
+export const DEFAULT_CACHE_KEY_PREFIX = 'bbsync-v1';
+
+/** The validated configuration everything else runs on. */
+export interface SyncConfig {
+  readonly source: 'cloud' | 'datacenter';
+  /** The `cloud` section, with the connector's advanced settings passed through. */
+  readonly cloud?: { readonly workspace: string; readonly baseUrl: string; readonly [setting: string]: unknown } | undefined;
+  /** The `datacenter` section, with the connector's advanced settings passed through. */
+  readonly datacenter?:
+    | { readonly baseUrl: string; readonly projects?: readonly string[] | undefined; readonly caCertificates?: string | undefined; readonly [setting: string]: unknown }
+    | undefined;
+  /** Resolved credentials (environment references replaced). Never serialize this object. */
+  readonly credentials: readonly CredentialConfig[];
+  readonly repositories: { readonly include?: readonly string[] | undefined; readonly exclude?: readonly string[] | undefined };
+  /** Selected output streams; undefined = all. */
+  readonly streams?: readonly string[] | undefined;
+  /** Where a first sync starts, when bounded. */
+  readonly startDate?: Date | undefined;
+  readonly concurrency: number;
+  readonly budgets: { readonly maxRequests?: number | undefined; readonly maxMinutes?: number | undefined };
+  readonly maxRateLimitWaitMinutes: number;
+  readonly artifact: { readonly name: string; readonly retentionDays?: number | undefined };
+  readonly cacheKeyPrefix: string;
+  readonly shard?: ShardSpec | undefined;
+  readonly output: { readonly dir?: string | undefined; readonly stateDir?: string | undefined };
+}
+
+export interface ValidateOptions {
+  /** Output stream names per source, to reject unknown streams. */
+  readonly knownStreams?: Readonly<Partial<Record<'cloud' | 'datacenter', readonly string[]>>> | undefined;
+  /** How to name a config field in messages (e.g. `budgets.maxRequests` -> `input "max-requests"`). */
+  readonly fieldLabels?: Readonly<Record<string, string>> | undefined;
+  /** Environment for `$NAME` references in credentials. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>> | undefined;
+  /** "now" for lookbackDays and the future-date check. @default Date.now() */
+  readonly now?: number | undefined;
+}
+
+/** A config error carrying every problem; its message lists them one per line. */
+export class ConfigProblems extends BbsyncError {
+  readonly problems: readonly ConfigProblem[];
+  constructor(problems: readonly ConfigProblem[], labels: Readonly<Record<string, string>> = {}) {
+    const lines = problems.map((p) => formatProblem(p, labels));
+    super('config_error', lines.join('\n'), {
+      field: problems[0]?.field,
+      hint: 'Fix the configuration values named above (see packages/action/schemas/config.schema.json).',
+    });
+    this.problems = problems;
+  }
+}
+
+/** `field: problem (allowed: ...)`, with the field shown as the input or flag it came from when known. */
+export function formatProblem(problem: ConfigProblem, labels: Readonly<Record<string, string>> = {}): string {
+  let name = problem.field;
+  // The longest labelled prefix names the field: `credentials[1].accessToken` -> `input "access-token".accessToken`.
+  for (let prefix = problem.field; prefix !== ''; prefix = prefix.replace(/(\.[^.[\]]*|\[\d+\])$/, '')) {
+    const label = labels[prefix];
+    if (label !== undefined) {
+      const rest = problem.field.slice(prefix.length);
+      name = rest === '' ? label : `${label} (${problem.field})`;
+      break;
+    }
+    if (!/(\.[^.[\]]*|\[\d+\])$/.test(prefix)) break;
+  }
+  return problem.allowed ? `${name}: ${problem.problem} (allowed: ${problem.allowed})` : `${name}: ${problem.problem}`;
+}
+
+const ENV_REFERENCE = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$/;
+const CREDENTIAL_FORMS = 'exactly one of accessToken, email + apiToken, username + password';
+
+/** Parses and validates; throws {@link ConfigProblems} (a `config_error`) listing every problem. */
+export function validateConfig(raw: unknown, options: ValidateOptions = {}): SyncConfig {
+  const labels = options.fieldLabels ?? {};
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) throw new ConfigProblems(problemsFromZod(parsed.error, raw, configSchema), labels);
+  const config = parsed.data;
+  const problems: ConfigProblem[] = [];
+  const now = options.now ?? Date.now();
+
+  const cloud = config.source === 'cloud' ? checkCloud(config, problems) : undefined;
+  const datacenter = config.source === 'datacenter' ? checkDataCenter(config, problems) : undefined;
+  const credentials = checkCredentials(config.credentials, options.env ?? process.env, problems);
+  const shard = config.shard === undefined ? undefined : parseShard(config.shard, problems);
+  const startDate = checkStart(config, now, problems);
+
+  const known = options.knownStreams?.[config.source];
+  if (known) {
+    checkStreams(config.streams, 'streams', known, config.source, problems);
+    config.credentials?.forEach((credential, index) => checkStreams(credential.streams, `credentials[${index}].streams`, known, config.source, problems));
+  }
+  if (problems.length > 0) throw new ConfigProblems(problems, labels);
+
+  return {
+    source: config.source,
+    cloud,
+    datacenter,
+    credentials,
+    repositories: { include: config.repositories?.include, exclude: config.repositories?.exclude },
+    streams: config.streams,
+    startDate,
+    concurrency: config.concurrency ?? DEFAULT_CONCURRENCY,
+    budgets: { maxRequests: config.budgets?.maxRequests, maxMinutes: config.budgets?.maxMinutes },
+    maxRateLimitWaitMinutes: config.maxRateLimitWaitMinutes ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MINUTES,
+    artifact: { name: config.artifact?.name ?? DEFAULT_ARTIFACT_NAME, retentionDays: config.artifact?.retentionDays },
+    cacheKeyPrefix: config.cacheKeyPrefix ?? DEFAULT_CACHE_KEY_PREFIX,
+    shard,
+    output: { dir: config.output?.dir, stateDir: config.output?.stateDir },
+  };
+}
+
+function checkCloud(config: RawConfig, problems: ConfigProblem[]): SyncConfig['cloud'] {
+  const workspace = config.cloud?.workspace;
+  if (workspace === undefined) {
+    problems.push({ field: 'cloud.workspace', problem: 'is required when source is cloud', allowed: 'a workspace slug, e.g. my-team' });
+  }
+  const baseUrl = config.cloud?.baseUrl ?? DEFAULT_CLOUD_BASE_URL;
+  checkUrl(baseUrl, 'cloud.baseUrl', problems);
+  return workspace === undefined ? undefined : { ...config.cloud, workspace, baseUrl };
+}
+
+function checkDataCenter(config: RawConfig, problems: ConfigProblem[]): SyncConfig['datacenter'] {
+  const baseUrl = config.datacenter?.baseUrl;
+  if (baseUrl === undefined) {
+    problems.push({ field: 'datacenter.baseUrl', problem: 'is required when source is datacenter', allowed: 'the server URL, e.g. https://bitbucket.example.com' });
+    return undefined;
+  }
+  checkUrl(baseUrl, 'datacenter.baseUrl', problems);
+  return { ...config.datacenter, baseUrl };
+}
+
+/** A base URL must be absolute http(s) without credentials, query or fragment. */
+export function checkUrl(value: string, field: string, problems: ConfigProblem[]): void {
+  const allowed = 'an absolute https:// URL (http:// for a local server)';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    problems.push({ field, problem: `${showValue(value, false)} is not a URL`, allowed });
+    return;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    problems.push({ field, problem: `${showValue(value, false)} has scheme ${url.protocol.replace(':', '')}`, allowed });
+  } else if (url.username !== '' || url.password !== '') {
+    // Never echo it: the user info may be a credential.
+    problems.push({ field, problem: 'contains user info (credentials in the URL)', allowed: `${allowed}; put credentials in the credential inputs` });
+  } else if (url.search !== '' || url.hash !== '') {
+    problems.push({ field, problem: `${showValue(value, false)} has a query or fragment`, allowed });
+  }
+}
+
+function checkCredentials(list: readonly CredentialInput[] | undefined, env: Readonly<Record<string, string | undefined>>, problems: ConfigProblem[]): CredentialConfig[] {
+  if (list === undefined || list.length === 0) {
+    problems.push({
+      field: 'credentials',
+      problem: 'no credential given',
+      allowed: 'at least one of access-token, email + api-token, username + password, or credentials',
+    });
+    return [];
+  }
+  return list.map((input, index) => {
+    const field = `credentials[${index}]`;
+    const resolve = (name: keyof CredentialInput): string | undefined => {
+      const value = input[name];
+      if (typeof value !== 'string') return undefined;
+      const match = ENV_REFERENCE.exec(value);
+      if (!match) return value;
+      const variable = (match[1] ?? match[2]) as string;
+      const resolved = env[variable];
+      if (resolved === undefined || resolved === '') {
+        problems.push({ field: `${field}.${name}`, problem: `environment variable ${variable} is not set or empty` });
+        return undefined;
+      }
+      return resolved;
+    };
+    const credential: CredentialConfig = {
+      accessToken: resolve('accessToken'),
+      email: resolve('email'),
+      apiToken: resolve('apiToken'),
+      username: resolve('username'),
+      password: resolve('password'),
+      label: input.label,
+      streams: input.streams,
+      repositories: input.repositories,
+      requestsPerHour: input.requestsPerHour,
+    };
+    const present = (['accessToken', 'email', 'apiToken', 'username', 'password'] as const).filter((key) => input[key] !== undefined);
+    const forms = [present.includes('accessToken'), present.includes('email') || present.includes('apiToken'), present.includes('username') || present.includes('password')].filter(Boolean).length;
+    if (present.length === 0) {
+      problems.push({ field, problem: 'has no secret', allowed: CREDENTIAL_FORMS });
+    } else if (forms > 1) {
+      problems.push({ field, problem: `mixes ${present.join(' and ')}`, allowed: CREDENTIAL_FORMS });
+    } else if (present.includes('email') !== present.includes('apiToken')) {
+      problems.push({ field, problem: `has ${present.join(' and ')} only`, allowed: 'email together with apiToken' });
+    } else if (present.includes('username') !== present.includes('password')) {
+      problems.push({ field, problem: `has ${present.join(' and ')} only`, allowed: 'username together with password' });
+    }
+    for (const key of present) {
+      if (input[key] === '') problems.push({ field: `${field}.${key}`, problem: 'is empty', allowed: 'a non-empty secret (is the secret defined in this repository?)' });
+    }
+    return credential;
+  });
+}
+
+/** Parses `i/n`; pushes a problem (and returns undefined) when malformed. */
+export function parseShard(value: string, problems: ConfigProblem[], field = 'shard'): ShardSpec | undefined {
+  const match = SHARD_PATTERN.exec(value.trim());
+  const index = match ? Number(match[1]) : NaN;
+  const count = match ? Number(match[2]) : NaN;
+  if (!match || index < 1 || count < 1 || index > count) {
+    problems.push({ field, problem: `${showValue(value, false)} is not valid`, allowed: 'i/n with 1 <= i <= n' });
+    return undefined;
+  }
+  return { index, count };
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+function checkStart(config: RawConfig, now: number, problems: ConfigProblem[]): Date | undefined {
+  if (config.startDate !== undefined && config.lookbackDays !== undefined) {
+    problems.push({ field: 'startDate', problem: 'is set together with lookbackDays', allowed: 'one of startDate or lookbackDays' });
+    return undefined;
+  }
+  if (config.lookbackDays !== undefined) return new Date(now - config.lookbackDays * 86_400_000);
+  if (config.startDate === undefined) return undefined;
+  const allowed = 'an ISO 8601 date (YYYY-MM-DD) or date-time, not in the future';
+  const date = new Date(config.startDate.length === 10 ? `${config.startDate}T00:00:00Z` : config.startDate);
+  if (!ISO_DATE.test(config.startDate) || Number.isNaN(date.getTime())) {
+    problems.push({ field: 'startDate', problem: `${showValue(config.startDate, false)} is not a valid date`, allowed });
+    return undefined;
+  }
+  if (date.getTime() > now) {
+    problems.push({ field: 'startDate', problem: `${showValue(config.startDate, false)} is in the future`, allowed });
+    return undefined;
+  }
+  return date;
+}
+
+function checkStreams(streams: readonly string[] | undefined, field: string, known: readonly string[], source: string, problems: ConfigProblem[]): void {
+  streams?.forEach((stream, index) => {
+    if (!known.includes(stream)) {
+      problems.push({ field: `${field}[${index}]`, problem: `${showValue(stream, false)} is not a ${source} stream`, allowed: known.join(', ') });
+    }
+  });
+}

@@ -1,0 +1,129 @@
+/**
+ * `fields=` projections: only what bbsync stores crosses the wire. Whitelists MUST keep `next`
+ * ("The pagination keys must be whitelisted too if you whitelist", Cloud REST narrative; core refuses a
+ * whitelist without it). Single-object GETs use the same lists without the `values.` prefix, so a record
+ * has the same shape whichever request fetched it.
+ */
+
+const USER = ['uuid', 'display_name', 'account_id', 'nickname', 'type'];
+
+function under(prefix: string, names: readonly string[]): string[] {
+  return names.map((name) => `${prefix}.${name}`);
+}
+
+/** Repository fields (of a listing item or a single GET). */
+export const REPOSITORY_FIELDS: readonly string[] = [
+  'type',
+  'uuid',
+  'slug',
+  'name',
+  'full_name',
+  'description',
+  'is_private',
+  'fork_policy',
+  'language',
+  'size',
+  'scm',
+  'website',
+  'has_issues',
+  'has_wiki',
+  'created_on',
+  'updated_on',
+  'mainbranch.name',
+  'mainbranch.type',
+  'project.uuid',
+  'project.key',
+  'project.name',
+  'parent.uuid',
+  'parent.full_name',
+  'links.html.href',
+];
+
+export const PULL_REQUEST_FIELDS: readonly string[] = [
+  'type',
+  'id',
+  'title',
+  'description',
+  'state',
+  'draft',
+  ...under('author', USER),
+  'source.branch.name',
+  'source.commit.hash',
+  'source.repository.uuid',
+  'source.repository.full_name',
+  'destination.branch.name',
+  'destination.commit.hash',
+  'destination.repository.uuid',
+  'destination.repository.full_name',
+  'merge_commit.hash',
+  'close_source_branch',
+  ...under('closed_by', USER),
+  'reason',
+  'created_on',
+  'updated_on',
+  'comment_count',
+  'task_count',
+  ...under('reviewers', USER),
+  ...under('participants.user', USER),
+  'participants.role',
+  'participants.approved',
+  'participants.state',
+  'participants.participated_on',
+  'links.html.href',
+];
+
+export const COMMIT_FIELDS: readonly string[] = [
+  'type',
+  'hash',
+  'date',
+  'message',
+  'author.raw',
+  ...under('author.user', USER),
+  'parents.hash',
+  'repository.uuid',
+  'repository.full_name',
+  'links.html.href',
+];
+
+export const COMMENT_FIELDS: readonly string[] = [
+  'type',
+  'id',
+  'created_on',
+  'updated_on',
+  'deleted',
+  'pending',
+  'content.raw',
+  ...under('user', USER),
+  'inline.path',
+  'inline.from',
+  'inline.to',
+  'inline.outdated',
+  'parent.id',
+  'pullrequest.id',
+  'links.html.href',
+];
+
+export const PIPELINE_FIELDS: readonly string[] = [
+  'type',
+  'uuid',
+  'build_number',
+  'created_on',
+  'completed_on',
+  'run_number',
+  'duration_in_seconds',
+  'build_seconds_used',
+  'state',
+  'target',
+  'trigger',
+  ...under('creator', USER),
+];
+
+/** A listing whitelist: each field under `values.`, plus `next` (and nothing else of the envelope). */
+export function listFields(fields: readonly string[]): string {
+  return [...under('values', fields), 'next'].join(',');
+}
+
+/** A single-object whitelist. */
+export function objectFields(fields: readonly string[]): string {
+  return fields.join(',');
+}

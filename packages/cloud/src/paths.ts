@@ -1,0 +1,46 @@
+/**
+ * API paths, relative to the configured base (`https://api.bitbucket.org/2.0`). Every path segment taken
+ * from data is percent-encoded: a slug, branch or UUID (`{…}` braces) must never alter the path.
+ */
+
+const encode = encodeURIComponent;
+
+/** `/repositories/{workspace}/{repo_slug}`. */
+export function repositoryPath(workspace: string, slug: string): string {
+  return `/repositories/${encode(workspace)}/${encode(slug)}`;
+}
+
+/** `/repositories/{workspace}` (the workspace's repository listing). */
+export function repositoriesPath(workspace: string): string {
+  return `/repositories/${encode(workspace)}`;
+}
+
+/** `/workspaces/{workspace}/members`. */
+export function membersPath(workspace: string): string {
+  return `/workspaces/${encode(workspace)}/members`;
+}
+
+/** `/workspaces/{workspace}`. */
+export function workspacePath(workspace: string): string {
+  return `/workspaces/${encode(workspace)}`;
+}
+
+/** `/workspaces/{workspace}/hooks`. */
+export function workspaceHooksPath(workspace: string): string {
+  return `/workspaces/${encode(workspace)}/hooks`;
+}
+
+/** `/repositories/{ws}/{repo}/pullrequests/{id}` + optional child (`activity`, `comments`, `commits`). */
+export function pullRequestPath(repository: string, id: number, child?: string): string {
+  return `${repository}/pullrequests/${encode(String(id))}${child === undefined ? '' : `/${child}`}`;
+}
+
+/** `/repositories/{ws}/{repo}/commit/{sha}`. */
+export function commitPath(repository: string, hash: string): string {
+  return `${repository}/commit/${encode(hash)}`;
+}
+
+/** `/repositories/{ws}/{repo}/pipelines/{uuid}` (the UUID keeps its braces, encoded). */
+export function pipelinePath(repository: string, uuid: string): string {
+  return `${repository}/pipelines/${encode(uuid)}`;
+}

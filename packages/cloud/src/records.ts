@@ -1,0 +1,72 @@
+/**
+ * The few fields of Bitbucket Cloud objects that bbsync reads (records are otherwise stored as the API
+ * sends them, trimmed by `fields=`). Everything is optional: the specs are stricter than the real API.
+ */
+
+export interface CloudUser {
+  readonly uuid?: string;
+  readonly display_name?: string;
+  readonly account_id?: string;
+  readonly nickname?: string;
+  readonly email?: string;
+}
+
+export interface CloudRepository {
+  readonly uuid: string;
+  readonly slug?: string;
+  readonly name?: string;
+  readonly full_name?: string;
+  readonly updated_on?: string;
+  readonly mainbranch?: { readonly name?: string } | null;
+}
+
+export interface CloudMembership {
+  readonly user?: CloudUser;
+}
+
+export interface CloudCommitRef {
+  readonly hash?: string;
+  /** Added by bbsync: the full 40-character hash of a 12-character `hash`. */
+  hash_full?: string;
+}
+
+export interface CloudPullRequest {
+  readonly id: number;
+  readonly state?: string;
+  readonly updated_on?: string;
+  readonly source?: { readonly branch?: { readonly name?: string }; readonly commit?: CloudCommitRef | null };
+  readonly destination?: { readonly branch?: { readonly name?: string }; readonly commit?: CloudCommitRef | null };
+  readonly merge_commit?: CloudCommitRef | null;
+}
+
+export interface CloudCommit {
+  readonly hash: string;
+  readonly date?: string;
+  readonly parents?: readonly { readonly hash?: string }[];
+}
+
+export interface CloudComment {
+  readonly id: number;
+  readonly created_on?: string;
+  readonly updated_on?: string;
+  readonly pullrequest?: { readonly id?: number };
+}
+
+/** One item of `/pullrequests/{id}/activity` or the repository-wide `/pullrequests/activity` feed. */
+export interface CloudActivity {
+  readonly pull_request?: { readonly id?: number };
+  readonly update?: { readonly date?: string; readonly author?: CloudUser; readonly state?: string };
+  readonly approval?: { readonly date?: string; readonly user?: CloudUser };
+  readonly changes_requested?: { readonly date?: string; readonly user?: CloudUser };
+  readonly comment?: CloudComment & { readonly user?: CloudUser };
+}
+
+export interface CloudPipeline {
+  readonly uuid: string;
+  readonly build_number?: number;
+  readonly created_on?: string;
+  readonly state?: { readonly name?: string };
+}
+
+/** A repository-scoped record as bbsync writes it: the API object plus the repository it belongs to. */
+export type WithRepository<T> = T & { readonly repository_uuid: string };

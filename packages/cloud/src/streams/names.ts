@@ -1,0 +1,25 @@
+/** The output streams of the Bitbucket Cloud connector, workspace streams first. */
+export const CLOUD_STREAMS = [
+  'repositories',
+  'workspace_members',
+  'commits',
+  'pull_requests',
+  'pull_request_activity',
+  'pull_request_comments',
+  'pull_request_commits',
+  'pipelines',
+] as const;
+
+export type CloudStreamName = (typeof CLOUD_STREAMS)[number];
+
+/** The OAuth scope each output needs (per-operation `security` of the Cloud OpenAPI document). */
+export const STREAM_SCOPES: Readonly<Record<CloudStreamName, string>> = {
+  repositories: 'repository',
+  workspace_members: 'account',
+  commits: 'repository',
+  pull_requests: 'pullrequest',
+  pull_request_activity: 'pullrequest',
+  pull_request_comments: 'pullrequest',
+  pull_request_commits: 'pullrequest',
+  pipelines: 'pipeline',
+};

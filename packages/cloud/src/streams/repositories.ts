@@ -1,0 +1,102 @@
+/**
+ * `repositories`: the workspace's repositories, listed in full every run (the listing is also how the
+ * repository streams learn their partitions, and it is cheap: ceil(repositories / 100) requests).
+ *
+ * Only rows that changed since the last run are written (a fingerprint per repository in the cursor).
+ * A repository that was known but is missing from the listing is confirmed gone with a GET (404/410)
+ * before its deletion marker is written, because a listing can drift while it is read (a deletion on
+ * an earlier page shifts later rows past the cursor of page-number pagination).
+ */
+import { globMatcher, type PartitionContext, type PartitionDescriptor, type StreamDefinition } from '@bbsync/core';
+import type { CloudConfig } from '../config.js';
+import { listFields, objectFields, REPOSITORY_FIELDS } from '../fields.js';
+import { fingerprint } from '../fingerprint.js';
+import { listPages } from '../listing.js';
+import { partitionOf } from '../partition.js';
+import { repositoriesPath, repositoryPath } from '../paths.js';
+import type { CloudRepository } from '../records.js';
+
+export const REPOSITORIES = 'repositories';
+
+/** Per known repository: its name (for reports) and the fingerprint of the row last written. */
+export interface RepositoriesCursor {
+  readonly version: 1;
+  readonly repositories: Readonly<Record<string, { readonly name: string; readonly fingerprint: string }>>;
+}
+
+/** True when `fullName` passes the configured include/exclude globs. */
+export function repositoryFilter(config: CloudConfig): (fullName: string) => boolean {
+  const include = config.repositories.include.length === 0 ? () => true : globMatcher(config.repositories.include);
+  const exclude = config.repositories.exclude.length === 0 ? () => false : globMatcher(config.repositories.exclude);
+  return (fullName) => include(fullName) && !exclude(fullName);
+}
+
+export const repositoriesStream: StreamDefinition<PartitionDescriptor, RepositoriesCursor, CloudConfig> = {
+  name: REPOSITORIES,
+  outputs: [{ name: REPOSITORIES, primaryKey: (record: CloudRepository) => record.uuid }],
+  scope: 'workspace',
+  providesPartitions: true,
+  requires: 'repository',
+  async read(ctx) {
+    const { config } = ctx;
+    const selected = repositoryFilter(config);
+    const write = ctx.wants(REPOSITORIES);
+    const before = ctx.cursor?.repositories ?? {};
+    const after: Record<string, { name: string; fingerprint: string }> = {};
+    const listed = new Set<string>();
+
+    const pages = listPages<CloudRepository>(
+      ctx.client,
+      {
+        url: repositoriesPath(config.workspace),
+        // Oldest first: a repository created while the listing is read lands on a later page, not before the cursor.
+        query: { pagelen: config.pageSizes.repositories, sort: 'created_on', fields: listFields(REPOSITORY_FIELDS) },
+        context: { stream: REPOSITORIES },
+        signal: ctx.signal,
+      },
+      { kind: 'repositories', key: (repository) => repository.uuid },
+    );
+    for await (const page of pages) {
+      for (const repository of page.items) {
+        listed.add(repository.uuid);
+        await accept(ctx, repository, selected, before, after, write);
+      }
+    }
+
+    // Known before, missing now: confirm each one before declaring it deleted.
+    for (const [uuid, known] of Object.entries(before)) {
+      if (listed.has(uuid)) continue;
+      const response = await ctx.client.request<CloudRepository>({
+        url: repositoryPath(config.workspace, uuid),
+        query: { fields: objectFields(REPOSITORY_FIELDS) },
+        context: { stream: REPOSITORIES, repository: known.name },
+        expect: [404, 410],
+        signal: ctx.signal,
+      });
+      if (response.status === 404 || response.status === 410) {
+        if (write && ctx.owns(uuid)) await ctx.deleted(REPOSITORIES, uuid);
+        if (!ctx.owns(uuid)) after[uuid] = { ...known };
+        continue;
+      }
+      // Still there: the listing drifted past it (or it was renamed out of the filters).
+      await accept(ctx, response.body, selected, before, after, write);
+    }
+    return write ? { version: 1, repositories: after } : undefined;
+  },
+};
+
+async function accept(
+  ctx: PartitionContext<PartitionDescriptor, RepositoriesCursor, CloudConfig>,
+  repository: CloudRepository,
+  selected: (fullName: string) => boolean,
+  before: RepositoriesCursor['repositories'],
+  after: Record<string, { name: string; fingerprint: string }>,
+  write: boolean,
+): Promise<void> {
+  const partition = partitionOf(repository, ctx.config.workspace);
+  if (!selected(partition.name)) return;
+  const print = fingerprint(repository);
+  after[repository.uuid] = { name: partition.name, fingerprint: print };
+  ctx.provide(partition);
+  if (write && before[repository.uuid]?.fingerprint !== print) await ctx.record(REPOSITORIES, repository);
+}

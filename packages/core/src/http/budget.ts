@@ -1,0 +1,267 @@
+/**
+ * Rate-limit budgets, one per identity (see {@link Credential.identity}).
+ *
+ * - Bitbucket Cloud: "Limits are a one-hour rolling window", counted per user for Basic credentials and
+ *   per token for access tokens; 1,000/h for `/2.0/repositories/*` (scaled up to 10,000/h for access
+ *   tokens, announced by `X-RateLimit-Limit`). https://support.atlassian.com/bitbucket-cloud/docs/api-request-limits/
+ * - Bitbucket Data Center: an opt-in per-user token bucket, "bucket size 60, refill 5 tokens/s" by default.
+ *   https://confluence.atlassian.com/bitbucketserver086/improving-instance-stability-with-rate-limiting-1188783544.html
+ */
+import type { Budget, BudgetFactory, Credential } from './types.js';
+
+const HOUR_MS = 3_600_000;
+
+function header(headers: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
+  return headers[name] ?? headers[name.toLowerCase()];
+}
+
+export interface RollingWindowBudgetOptions {
+  /** Requests allowed per window. @default 1000 */
+  readonly limit?: number | undefined;
+  /** True when `limit` was set by the user: a learned `X-RateLimit-Limit` may then only lower it. @default false */
+  readonly limitIsCap?: boolean | undefined;
+  /** Window length. @default 3_600_000 (one hour) */
+  readonly windowMs?: number | undefined;
+  /**
+   * Extra time a request is counted beyond the window, so that clock skew and latency between our
+   * count and the server's never let a request slip into a full window. @default 1000
+   */
+  readonly marginMs?: number | undefined;
+}
+
+/**
+ * Bitbucket Cloud's budget: at most `limit` requests in any rolling window. Keeps the timestamps of the
+ * requests still inside the window (about `limit` numbers), so counting is exact.
+ */
+export class RollingWindowBudget implements Budget {
+  #limit: number;
+  #cap: number | undefined;
+  readonly #windowMs: number;
+  /** Timestamps of requests still counted, oldest first, from `#head` on (a deque; compacted as it drains). */
+  #times: number[] = [];
+  #head = 0;
+  #coolDownUntil = 0;
+  #nearLimit = false;
+  #lastTake = Number.NEGATIVE_INFINITY;
+
+  constructor(options: RollingWindowBudgetOptions = {}) {
+    const limit = options.limit ?? 1000;
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+    this.#limit = limit;
+    this.#cap = options.limitIsCap ? limit : undefined;
+    this.#windowMs = (options.windowMs ?? HOUR_MS) + (options.marginMs ?? 1000);
+  }
+
+  /** The current limit per window (configured, or learned from `X-RateLimit-Limit`). */
+  get limit(): number {
+    return this.#limit;
+  }
+
+  /** True while the server says the identity is near its limit (`X-RateLimit-NearLimit: true`). */
+  get nearLimit(): boolean {
+    return this.#nearLimit;
+  }
+
+  /** Requests counted in the window ending at `now`. */
+  used(now: number): number {
+    this.#expire(now);
+    return this.#times.length - this.#head;
+  }
+
+  /** Lowers the limit to at most `limit` (a user-configured `requestsPerHour` for a shared identity). */
+  capAt(limit: number): void {
+    this.#cap = this.#cap === undefined ? limit : Math.min(this.#cap, limit);
+    this.#limit = Math.min(this.#limit, this.#cap);
+  }
+
+  available(now: number): number {
+    if (now < this.#coolDownUntil) return 0;
+    return Math.max(0, this.#limit - this.used(now));
+  }
+
+  waitTime(now: number): number {
+    const used = this.used(now);
+    let wait = Math.max(0, this.#coolDownUntil - now);
+    if (used >= this.#limit) {
+      // The request that must leave the window before one more fits.
+      const oldest = this.#at(used - this.#limit);
+      wait = Math.max(wait, oldest + this.#windowMs - now);
+    } else if (this.#nearLimit) {
+      wait = Math.max(wait, this.#lastTake + this.#paceInterval(now, used) - now);
+    }
+    return Math.max(0, Math.ceil(wait));
+  }
+
+  take(now: number): void {
+    this.#expire(now);
+    this.#times.push(now);
+    this.#lastTake = Math.max(this.#lastTake, now);
+  }
+
+  observe(headers: Readonly<Record<string, string | undefined>>, _now: number): void {
+    const limit = Number(header(headers, 'x-ratelimit-limit'));
+    if (Number.isInteger(limit) && limit > 0) {
+      // "X-RateLimit-Limit: total per hour, not the remaining" (scaled rate limits announcement).
+      this.#limit = this.#cap === undefined ? limit : Math.min(limit, this.#cap);
+    }
+    const near = header(headers, 'x-ratelimit-nearlimit');
+    // The threshold behind NearLimit is undocumented; clients treat "true" as "slow down".
+    if (near !== undefined) this.#nearLimit = near.trim().toLowerCase() === 'true';
+  }
+
+  coolDown(until: number): void {
+    this.#coolDownUntil = Math.max(this.#coolDownUntil, until);
+  }
+
+  /**
+   * Near the limit, spread what is left over the rest of the window: the time until the oldest counted
+   * request leaves it, divided by the requests left; never faster than the steady rate `window / limit`
+   * (the server may count requests made by other tools with the same identity).
+   */
+  #paceInterval(now: number, used: number): number {
+    const steady = this.#windowMs / this.#limit;
+    if (used === 0) return steady;
+    const rest = this.#at(0) + this.#windowMs - now;
+    return Math.max(steady, rest / Math.max(1, this.#limit - used));
+  }
+
+  #at(position: number): number {
+    return this.#times[this.#head + position] as number;
+  }
+
+  #expire(now: number): void {
+    while (this.#head < this.#times.length && (this.#times[this.#head] as number) + this.#windowMs <= now) this.#head++;
+    // Compact once the drained prefix dominates: memory stays O(limit).
+    if (this.#head > 64 && this.#head * 2 > this.#times.length) {
+      this.#times = this.#times.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+}
+
+export interface TokenBucketBudgetOptions {
+  /** Bucket size (burst). @default 60 */
+  readonly capacity?: number | undefined;
+  /** Tokens added per second. @default 5 */
+  readonly refillPerSecond?: number | undefined;
+  /** No client-side limit (rate limiting is off on the server); cooldowns after a 429 still apply. @default false */
+  readonly unlimited?: boolean | undefined;
+}
+
+/** Bitbucket Data Center's budget: a token bucket (each request costs one token), or unlimited. */
+export class TokenBucketBudget implements Budget {
+  readonly #capacity: number;
+  readonly #refillPerMs: number;
+  readonly #unlimited: boolean;
+  #tokens: number;
+  #updatedAt: number | undefined;
+  #coolDownUntil = 0;
+
+  constructor(options: TokenBucketBudgetOptions = {}) {
+    this.#capacity = options.capacity ?? 60;
+    this.#refillPerMs = (options.refillPerSecond ?? 5) / 1000;
+    this.#unlimited = options.unlimited ?? false;
+    if (!(this.#capacity >= 1) || !(this.#refillPerMs > 0)) {
+      throw new RangeError('capacity must be >= 1 and refillPerSecond > 0');
+    }
+    this.#tokens = this.#capacity;
+  }
+
+  available(now: number): number {
+    if (now < this.#coolDownUntil) return 0;
+    if (this.#unlimited) return Number.MAX_SAFE_INTEGER;
+    return Math.floor(this.#refill(now));
+  }
+
+  waitTime(now: number): number {
+    const cooling = Math.max(0, this.#coolDownUntil - now);
+    if (this.#unlimited) return Math.ceil(cooling);
+    const tokens = this.#refill(now);
+    const refill = tokens >= 1 ? 0 : Math.ceil((1 - tokens) / this.#refillPerMs);
+    return Math.ceil(Math.max(cooling, refill));
+  }
+
+  take(now: number): void {
+    if (this.#unlimited) return;
+    this.#tokens = this.#refill(now) - 1;
+    this.#updatedAt = Math.max(this.#updatedAt ?? now, now);
+  }
+
+  observe(): void {
+    // Data Center documents no rate-limit headers; a 429 (with Retry-After when sent) becomes a cooldown.
+  }
+
+  coolDown(until: number): void {
+    this.#coolDownUntil = Math.max(this.#coolDownUntil, until);
+  }
+
+  #refill(now: number): number {
+    if (this.#updatedAt === undefined || now <= this.#updatedAt) return this.#tokens;
+    // Snap to integers near float error so that waiting exactly waitTime() always yields a whole token.
+    const tokens = Math.min(this.#capacity, this.#tokens + (now - this.#updatedAt) * this.#refillPerMs);
+    this.#tokens = Math.abs(tokens - Math.round(tokens)) < 1e-9 ? Math.round(tokens) : tokens;
+    this.#updatedAt = now;
+    return this.#tokens;
+  }
+}
+
+export interface CloudBudgetsOptions {
+  /** Requests per hour per identity unless a credential sets `requestsPerHour`. @default 1000 */
+  readonly requestsPerHour?: number | undefined;
+  /** @default 3_600_000 */
+  readonly windowMs?: number | undefined;
+  /** @default 1000 */
+  readonly marginMs?: number | undefined;
+}
+
+/**
+ * Budgets for Bitbucket Cloud: one {@link RollingWindowBudget} per identity, shared by every credential
+ * with that identity (two API tokens of one user spend one allowance).
+ */
+export function cloudBudgets(options: CloudBudgetsOptions = {}): BudgetFactory {
+  const byIdentity = new Map<string, RollingWindowBudget>();
+  return (credential: Credential) => {
+    let budget = byIdentity.get(credential.identity);
+    if (budget === undefined) {
+      budget = new RollingWindowBudget({
+        limit: credential.requestsPerHour ?? options.requestsPerHour ?? 1000,
+        limitIsCap: credential.requestsPerHour !== undefined,
+        windowMs: options.windowMs,
+        marginMs: options.marginMs,
+      });
+      byIdentity.set(credential.identity, budget);
+    } else if (credential.requestsPerHour !== undefined) {
+      budget.capAt(credential.requestsPerHour);
+    }
+    return budget;
+  };
+}
+
+export interface DataCenterBudgetsOptions {
+  /**
+   * Whether the server rate-limits (Data Center's rate limiting is opt-in). When false, budgets are
+   * unlimited but still honour cooldowns after a 429. @default true
+   */
+  readonly enabled?: boolean | undefined;
+  /** @default 60 */
+  readonly capacity?: number | undefined;
+  /** @default 5 */
+  readonly refillPerSecond?: number | undefined;
+}
+
+/** Budgets for Bitbucket Data Center: one {@link TokenBucketBudget} per identity (per user). */
+export function dataCenterBudgets(options: DataCenterBudgetsOptions = {}): BudgetFactory {
+  const byIdentity = new Map<string, TokenBucketBudget>();
+  return (credential: Credential) => {
+    let budget = byIdentity.get(credential.identity);
+    if (budget === undefined) {
+      budget = new TokenBucketBudget({
+        capacity: options.capacity,
+        refillPerSecond: options.refillPerSecond,
+        unlimited: options.enabled === false,
+      });
+      byIdentity.set(credential.identity, budget);
+    }
+    return budget;
+  };
+}

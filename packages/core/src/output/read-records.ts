@@ -1,0 +1,81 @@
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip } from 'node:zlib';
+import { compareSegmentNames, parseSegmentName } from './safe-name.js';
+import { STREAMS_FOLDER } from './run-writer.js';
+import type { RecordEnvelope } from './types.js';
+
+/** A finished segment file of a run or snapshot folder. */
+export interface SegmentFile {
+  readonly stream: string;
+  readonly path: string;
+  readonly bytes: number;
+  readonly gzip: boolean;
+}
+
+/**
+ * The finished segment files of a run or snapshot folder, per stream (streams sorted by name), each stream's
+ * files in fold order (by partition file stem, then sequence number). `.partial` files are never data: a crash
+ * or an aborted partition left them, so they are skipped. A folder without `streams/` has no segments.
+ */
+export async function listSegments(dir: string): Promise<Map<string, SegmentFile[]>> {
+  const root = join(dir, STREAMS_FOLDER);
+  const result = new Map<string, SegmentFile[]>();
+  let streams: string[];
+  try {
+    streams = (await readdir(root, { withFileTypes: true })).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return result;
+    throw error;
+  }
+  for (const stream of streams.sort()) {
+    const names = (await readdir(join(root, stream))).filter((name) => parseSegmentName(name) !== undefined).sort(compareSegmentNames);
+    const files: SegmentFile[] = [];
+    for (const name of names) {
+      const path = join(root, stream, name);
+      files.push({ stream, path, bytes: (await stat(path)).size, gzip: (parseSegmentName(name) as { gzip: boolean }).gzip });
+    }
+    result.set(stream, files);
+  }
+  return result;
+}
+
+function openSegment(file: Pick<SegmentFile, 'path' | 'gzip'>): Readable {
+  const raw = createReadStream(file.path);
+  if (!file.gzip) return raw;
+  const gunzip = createGunzip();
+  raw.on('error', (error) => gunzip.destroy(error));
+  gunzip.on('close', () => raw.destroy());
+  return raw.pipe(gunzip);
+}
+
+/** The lines of one segment file (gunzipped when it is `.gz`), without their line ends; empty lines skipped. */
+export async function* readLines(file: Pick<SegmentFile, 'path' | 'gzip'>): AsyncGenerator<string> {
+  // Iterating the stream itself (not readline) makes a read or gunzip error (a truncated file) throw here.
+  const input = openSegment(file);
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  try {
+    for await (const chunk of input) {
+      const lines = (rest + decoder.write(chunk as Buffer)).split('\n');
+      rest = lines.pop() as string;
+      for (const line of lines) if (line.length > 0) yield line;
+    }
+    rest += decoder.end();
+    if (rest.length > 0) yield rest;
+  } finally {
+    input.destroy();
+  }
+}
+
+/** Every record envelope of a run or snapshot folder, stream by stream, in fold order. For tests and tools. */
+export async function* readRecords(dir: string): AsyncGenerator<RecordEnvelope> {
+  for (const files of (await listSegments(dir)).values()) {
+    for (const file of files) {
+      for await (const line of readLines(file)) yield JSON.parse(line) as RecordEnvelope;
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import { once } from 'node:events';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+import { finished, pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+
+/**
+ * One segment file being written: JSON Lines, gzipped by default, at a `.partial` path until {@link finish}
+ * makes it durable and renames it to its final name. Writes honour the file's backpressure.
+ */
+export class SegmentWriter {
+  readonly partialPath: string;
+  readonly #handle: FileHandle;
+  readonly #sink: Writable;
+  /** Settles when everything written has reached the file (after `end`), or rejects on the first write error. */
+  readonly #done: Promise<void>;
+  #error: unknown;
+  #ended = false;
+  /** Lines written. */
+  lines = 0;
+
+  private constructor(partialPath: string, handle: FileHandle, gzip: boolean) {
+    this.partialPath = partialPath;
+    this.#handle = handle;
+    // autoClose off: the engine must fsync the descriptor before closing it.
+    const file = handle.createWriteStream({ autoClose: false });
+    if (gzip) {
+      const gzipStream = createGzip();
+      this.#sink = gzipStream;
+      this.#done = pipeline(gzipStream, file);
+    } else {
+      this.#sink = file;
+      this.#done = finished(file);
+    }
+    this.#done.catch((error: unknown) => {
+      this.#error ??= error;
+    });
+  }
+
+  /** Creates the `.partial` file; fails if it exists (a run folder is never written twice). */
+  static async open(partialPath: string, gzip: boolean): Promise<SegmentWriter> {
+    return new SegmentWriter(partialPath, await open(partialPath, 'wx'), gzip);
+  }
+
+  /** Appends one line (which must end with `\n`); resolves when the sink can take more. */
+  async write(line: string): Promise<void> {
+    if (this.#error !== undefined) throw this.#error;
+    if (this.#ended) throw new Error(`segment ${this.partialPath} is already closed`);
+    this.lines += 1;
+    if (!this.#sink.write(line)) {
+      // Race the drain against the pipeline: a failed file write would otherwise leave us waiting forever.
+      await Promise.race([once(this.#sink, 'drain'), this.#done]);
+      if (this.#error !== undefined) throw this.#error;
+    }
+  }
+
+  /** Ends the gzip member, fsyncs and closes the file, then renames it to `finalPath`. The caller fsyncs the folder. */
+  async finish(finalPath: string): Promise<void> {
+    this.#ended = true;
+    this.#sink.end();
+    try {
+      await this.#done;
+      await this.#handle.sync();
+    } finally {
+      await this.#handle.close();
+    }
+    await rename(this.partialPath, finalPath);
+  }
+
+  /** Throws the segment away: stops writing and deletes the `.partial` file. Never throws. */
+  async discard(): Promise<void> {
+    this.#ended = true;
+    this.#sink.destroy();
+    await this.#done.catch(() => undefined);
+    await this.#handle.close().catch(() => undefined);
+    await unlink(this.partialPath).catch(() => undefined);
+  }
+}

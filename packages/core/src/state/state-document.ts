@@ -1,0 +1,117 @@
+import { BbsyncError } from '../errors.js';
+import type { PartitionState, SyncState } from './types.js';
+
+/** The only state document version this code reads and writes. */
+export const STATE_VERSION = 1;
+
+/** Mutable in-memory form of {@link SyncState}'s `streams`: stream -> partition key -> state. */
+export type StreamStates = Record<string, Record<string, PartitionState>>;
+
+export function emptyState(scope: string): SyncState {
+  return { version: STATE_VERSION, scope, streams: {} };
+}
+
+function stateError(where: string, problem: string): BbsyncError {
+  return new BbsyncError('config_error', `state (${where}): ${problem}`, {
+    field: 'state',
+    hint: 'Point bbsync at the state of this source and scope, or start from an empty state (a full sync).',
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Parses and checks a state document. A document of another `scope` (another source, workspace or server) or
+ * an unknown `version` is a `config_error`: silently reusing it would skip or replay data.
+ */
+export function parseState(text: string, scope: string, where: string): SyncState {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    throw stateError(where, `is not valid JSON (${(error as Error).message})`);
+  }
+  if (!isRecord(document)) throw stateError(where, 'is not a JSON object');
+  if (document.version !== STATE_VERSION) {
+    throw stateError(where, `has version ${JSON.stringify(document.version)}, but this bbsync reads version ${STATE_VERSION} only`);
+  }
+  if (document.scope !== scope) {
+    throw stateError(where, `belongs to scope ${JSON.stringify(document.scope)}, not ${JSON.stringify(scope)}`);
+  }
+  const streams = document.streams;
+  if (!isRecord(streams)) throw stateError(where, '`streams` is not an object');
+  for (const [stream, partitions] of Object.entries(streams)) {
+    if (!isRecord(partitions)) throw stateError(where, `streams.${stream} is not an object`);
+    for (const [key, partition] of Object.entries(partitions)) {
+      if (!isRecord(partition) || typeof partition.committedAt !== 'string' || !('cursor' in partition)) {
+        throw stateError(where, `streams.${stream}[${JSON.stringify(key)}] is not a partition state`);
+      }
+    }
+  }
+  return { version: STATE_VERSION, scope, streams: streams as SyncState['streams'] };
+}
+
+/** Copies a JSON value, so a caller mutating its cursor object later cannot change what was committed. */
+export function copyJson<T>(value: T): T {
+  return value === undefined ? (null as T) : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+/** Freezes a JSON value all the way down: `get` hands out the stored object, which nobody may change. */
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** Builds the partition state that `commit` stores. */
+export function partitionState(cursor: unknown, committedAt: string, partition: unknown, outputs: readonly string[] | undefined): PartitionState {
+  return {
+    cursor: copyJson(cursor),
+    committedAt,
+    ...(partition === undefined ? {} : { partition: copyJson(partition) }),
+    ...(outputs === undefined ? {} : { outputs: [...outputs] }),
+  };
+}
+
+/** Holds the state in memory; both stores share it. */
+export class StateDocument {
+  readonly scope: string;
+  #streams: StreamStates;
+
+  constructor(state: SyncState) {
+    this.scope = state.scope;
+    this.#streams = copyJson(state.streams) as StreamStates;
+    for (const partitions of Object.values(this.#streams)) deepFreeze(Object.values(partitions));
+  }
+
+  get(stream: string, key: string): PartitionState | undefined {
+    return this.#streams[stream]?.[key];
+  }
+
+  partitions(stream: string): Readonly<Record<string, PartitionState>> {
+    return { ...this.#streams[stream] };
+  }
+
+  set(stream: string, key: string, state: PartitionState): void {
+    (this.#streams[stream] ??= {})[key] = deepFreeze(state);
+  }
+
+  remove(stream: string, key: string): void {
+    const partitions = this.#streams[stream];
+    if (partitions === undefined) return;
+    delete partitions[key];
+    if (Object.keys(partitions).length === 0) delete this.#streams[stream];
+  }
+
+  snapshot(): SyncState {
+    return { version: STATE_VERSION, scope: this.scope, streams: copyJson(this.#streams) };
+  }
+
+  serialize(): string {
+    return `${JSON.stringify({ version: STATE_VERSION, scope: this.scope, streams: this.#streams }, null, 2)}\n`;
+  }
+}
