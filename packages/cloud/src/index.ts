@@ -1,1 +1,25 @@
-export {};
+export { cloudConnector } from './connector.js';
+export { cloudSource } from './source.js';
+export {
+  parseCloudConfig,
+  DEFAULT_BASE_URL,
+  DEFAULT_PAGE_SIZES,
+  type CloudConfig,
+  type CloudPageSizes,
+  type RepositoryUpdatedOnBumpedBy,
+} from './config.js';
+export { createCloudClient, cloudErrorMapper, cloudMessageOf, cloudScopeHint, CLOUD_REQUESTS_PER_HOUR } from './client.js';
+export { verifyCloud, APP_PASSWORD_WARNING } from './verify.js';
+export { CLOUD_STREAMS, STREAM_SCOPES, type CloudStreamName } from './streams/names.js';
+export type { RepositoryPartition } from './partition.js';
+export {
+  verifySignature,
+  signWebhookBody,
+  parseWebhookEvent,
+  DeliveryDeduper,
+  registerWorkspaceWebhook,
+  PULL_REQUEST_WEBHOOK_EVENTS,
+  type WebhookEvent,
+  type WebhookRecord,
+  type WebhookSubscription,
+} from './webhooks/index.js';

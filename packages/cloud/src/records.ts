@@ -57,6 +57,8 @@ export interface CloudActivity {
   readonly pull_request?: { readonly id?: number };
   readonly update?: { readonly date?: string; readonly author?: CloudUser; readonly state?: string };
   readonly approval?: { readonly date?: string; readonly user?: CloudUser };
+  /** A change request (`changes_request`; some clients report `changes_requested`). */
+  readonly changes_request?: { readonly date?: string; readonly user?: CloudUser };
   readonly changes_requested?: { readonly date?: string; readonly user?: CloudUser };
   readonly comment?: CloudComment & { readonly user?: CloudUser };
 }

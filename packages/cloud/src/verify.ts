@@ -6,7 +6,7 @@
 import { isBbsyncError, toBbsyncError, type ApiClient, type Credential, type VerificationCheck, type VerificationReport } from '@bbsync/core';
 import { createCloudClient } from './client.js';
 import type { CloudConfig } from './config.js';
-import { pullRequestPath, membersPath, repositoriesPath, repositoryPath, workspacePath } from './paths.js';
+import { membersPath, repositoriesPath, repositoryPath, workspacePath } from './paths.js';
 import { repositoryFilter } from './streams/repositories.js';
 import { STREAM_SCOPES, type CloudStreamName } from './streams/names.js';
 
@@ -61,27 +61,23 @@ async function verifyOne(config: CloudConfig, client: ApiClient, credential: Cre
 
   const identity = await probe(client, workspacePath(config.workspace), { fields: 'uuid,slug' });
   checks.push({ ...base, ...identity, ...(identity.status === 404 ? { result: 'no_resources', hint: `Workspace "${config.workspace}" does not exist or this credential cannot see it.` } : {}) });
-  if (identity.result !== 'ok') return { checks, streams, repositories: undefined, warnings };
+  // A bad credential fails everything; a repository access token may be refused the workspace yet read its repository.
+  if (identity.result === 'invalid_credentials') return { checks, streams, repositories: undefined, warnings };
 
   // The repository page: proves the `repository` scope, counts repositories, and names one to probe the others with.
-  const mine = selected.filter((stream) => credential.canServe({ stream }));
-  const repositoryStreams = mine.filter((stream) => stream !== 'workspace_members');
+  const repositoryStreams = selected.filter((stream) => stream !== 'workspace_members' && credential.canServe({ stream }));
   let repositories: number | undefined;
   let sample: string | undefined;
-  const repositoryProbe: Probe & { names?: string[] } =
-    repositoryStreams.length === 0 && !mine.includes('repositories')
-      ? { endpoint: '', result: 'ok' }
-      : await probeRepositories(client, config);
-  if (repositoryProbe.endpoint !== '') {
-    if (repositoryProbe.result === 'ok') {
-      const visible = (repositoryProbe.names ?? []).filter(repositoryFilter(config));
-      repositories = repositoryProbe.status === undefined && repositoryProbe.names !== undefined && !repositoryProbe.message ? visible.length : visible.length;
-      sample = visible[0];
-      if (repositoryProbe.names !== undefined && repositoryProbe.message === undefined) {
-        const restrict = (credential as { restrictTo?: (names: Iterable<string>) => void }).restrictTo;
-        // A repository or project access token sees a few repositories: let the pool send it only those.
-        if (typeof restrict === 'function') restrict.call(credential, repositoryProbe.names);
-      }
+  const repositoryProbe: RepositoryProbe =
+    repositoryStreams.length === 0 ? { endpoint: '', result: 'ok' } : await probeRepositories(client, config);
+  if (repositoryProbe.result === 'ok' && repositoryProbe.endpoint !== '') {
+    const visible = (repositoryProbe.names ?? repositoryProbe.firstPage ?? []).filter(repositoryFilter(config));
+    sample = visible[0];
+    repositories = repositoryProbe.names !== undefined ? visible.length : repositoryProbe.size;
+    if (repositoryProbe.names !== undefined) {
+      const restrict = (credential as { restrictTo?: (names: Iterable<string>) => void }).restrictTo;
+      // A repository or project access token sees a few repositories: let the pool send it only those.
+      if (typeof restrict === 'function') restrict.call(credential, repositoryProbe.names);
     }
   }
 
@@ -122,7 +118,16 @@ async function verifyOne(config: CloudConfig, client: ApiClient, credential: Cre
   return { checks, streams, repositories, warnings };
 }
 
-async function probeRepositories(client: ApiClient, config: CloudConfig): Promise<Probe & { names?: string[] }> {
+interface RepositoryProbe extends Probe {
+  /** Every visible repository, when they fit on one page. */
+  readonly names?: string[] | undefined;
+  /** The first page's repositories, when there are more pages. */
+  readonly firstPage?: string[] | undefined;
+  /** The server's count (list-based pages send `size`). */
+  readonly size?: number | undefined;
+}
+
+async function probeRepositories(client: ApiClient, config: CloudConfig): Promise<RepositoryProbe> {
   const endpoint = `GET ${repositoriesPath(config.workspace)}`;
   try {
     const response = await client.request<{ values?: { full_name?: string }[]; size?: number; next?: string }>({
@@ -131,11 +136,9 @@ async function probeRepositories(client: ApiClient, config: CloudConfig): Promis
       context: { stream: 'repositories' },
     });
     const names = (response.body.values ?? []).map((repository) => repository.full_name).filter((name): name is string => name !== undefined);
-    if (response.body.next !== undefined) {
-      // More than one page: the count is the server's `size` (list-based pages send it), not restricted.
-      return { endpoint, result: 'ok', status: response.status, names: undefined, message: undefined, ...(typeof response.body.size === 'number' ? {} : {}) };
-    }
-    return { endpoint, result: names.length === 0 ? 'no_resources' : 'ok', status: response.status, names };
+    const size = typeof response.body.size === 'number' ? response.body.size : undefined;
+    if (typeof response.body.next === 'string') return { endpoint, result: 'ok', status: response.status, firstPage: names, size };
+    return { endpoint, result: names.length === 0 ? 'no_resources' : 'ok', status: response.status, names, size: names.length };
   } catch (error) {
     return failed(endpoint, error);
   }
@@ -167,6 +170,3 @@ async function cached(cache: Map<string, Probe>, key: string, run: () => Promise
 function repositoryOf(config: CloudConfig, fullName: string): string {
   return repositoryPath(config.workspace, fullName.slice(fullName.indexOf('/') + 1));
 }
-
-// Keeps the helper referenced for readers looking for how a pull request URL is formed.
-void pullRequestPath;

@@ -38,7 +38,11 @@ const AUTHENTICATION_EXCEPTION = /Authentication|Credential|Password|Token|Login
 const PERMISSION_MESSAGE = /not permitted|permission|not authori[sz]ed to|insufficient|access (is )?denied|not allowed/i;
 const AUTHENTICATION_MESSAGE = /authentication|credentials|password|log ?in|expired|revoked|invalid (access )?token/i;
 
-/** True when a Data Center 401 body says "authenticated, but not allowed" rather than "not authenticated". */
+/**
+ * True when a Data Center 401 body says "authenticated, but not allowed" rather than "not authenticated".
+ * The message decides first ("You are not permitted to access this resource" vs "Authentication failed.
+ * Please check your credentials"): servers have been seen using `AuthorisationException` for both.
+ */
 export function isPermissionDenial(body: Buffer): boolean {
   let json: unknown;
   try {
@@ -46,11 +50,12 @@ export function isPermissionDenial(body: Buffer): boolean {
   } catch {
     return false;
   }
-  const errors = errorsOf(json);
-  if (errors.some((error) => typeof error.exceptionName === 'string' && AUTHENTICATION_EXCEPTION.test(error.exceptionName))) return false;
-  if (errors.some((error) => typeof error.exceptionName === 'string' && PERMISSION_EXCEPTION.test(error.exceptionName))) return true;
   const text = dataCenterMessageOf(json) ?? '';
-  return PERMISSION_MESSAGE.test(text) && !AUTHENTICATION_MESSAGE.test(text);
+  if (AUTHENTICATION_MESSAGE.test(text)) return false;
+  if (PERMISSION_MESSAGE.test(text)) return true;
+  const names = errorsOf(json).map((error) => (typeof error.exceptionName === 'string' ? error.exceptionName : ''));
+  if (names.some((name) => AUTHENTICATION_EXCEPTION.test(name))) return false;
+  return names.some((name) => PERMISSION_EXCEPTION.test(name));
 }
 
 const PERMISSION_HINT =

@@ -3,26 +3,42 @@
  * listing was answered by an expected status instead of pages (a 404 for the commits of a pull request whose
  * branch is gone, a 404 for a `since` commit that no longer exists), which the paginator ends quietly on.
  */
-import { dataCenterPages, type ApiClient, type ApiRequest, type ApiResponse, type Query, type RequestContext } from '@bbsync/core';
-
-/** The items of a listing, lazily; `answeredWith` is set once the listing ended on an expected status. */
-export interface Listing<T> extends AsyncIterable<T> {
-  /** The expected status (`request.expect`) that answered instead of a page, or undefined. */
-  readonly answeredWith: number | undefined;
-}
+import {
+  dataCenterPages,
+  type ApiClient,
+  type ApiRequest,
+  type ApiResponse,
+  type Page,
+  type Query,
+  type RequestContext,
+} from '@bbsync/core';
 
 export interface ListingRequest {
   readonly url: string;
   readonly query?: Query | undefined;
   /** Page size asked for (the server may clamp it). */
   readonly limit: number;
+  /** Where to start (a `nextPageStart` kept from an earlier run). @default 0 */
+  readonly start?: number | undefined;
   readonly expect?: readonly number[] | undefined;
   readonly context?: RequestContext | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
-/** Reads a `start`/`limit` listing item by item; stopping early sends no further request. */
-export function listing<T>(client: ApiClient, request: ListingRequest): Listing<T> {
+/** What every listing reports besides its contents. */
+export interface Answered {
+  /** The expected status (`request.expect`) that answered instead of a page, or undefined. */
+  readonly answeredWith: number | undefined;
+}
+
+/** The pages of a listing, lazily; stopping early sends no further request. */
+export interface PageListing<T> extends AsyncIterable<Page<T>>, Answered {}
+
+/** The items of a listing, lazily; stopping early sends no further request. */
+export interface Listing<T> extends AsyncIterable<T>, Answered {}
+
+/** Reads a `start`/`limit` listing page by page. */
+export function pageListing<T>(client: ApiClient, request: ListingRequest): PageListing<T> {
   let answeredWith: number | undefined;
   const expected = new Set(request.expect ?? []);
   const observing: ApiClient = {
@@ -38,22 +54,27 @@ export function listing<T>(client: ApiClient, request: ListingRequest): Listing<
     get answeredWith() {
       return answeredWith;
     },
-    async *[Symbol.asyncIterator]() {
-      const pages = dataCenterPages<T>(observing, {
+    [Symbol.asyncIterator]() {
+      return dataCenterPages<T>(observing, {
         url: request.url,
-        query: { ...request.query, limit: request.limit },
+        query: { ...request.query, ...(request.start ? { start: request.start } : {}), limit: request.limit },
         expect: request.expect,
         context: request.context,
         signal: request.signal,
       });
-      for await (const page of pages) yield* page.items;
     },
   };
 }
 
-/** Reads a whole listing into an array. */
-export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
-  const result: T[] = [];
-  for await (const item of items) result.push(item);
-  return result;
+/** Reads a `start`/`limit` listing item by item. */
+export function listing<T>(client: ApiClient, request: ListingRequest): Listing<T> {
+  const pages = pageListing<T>(client, request);
+  return {
+    get answeredWith() {
+      return pages.answeredWith;
+    },
+    async *[Symbol.asyncIterator]() {
+      for await (const page of pages) yield* page.items;
+    },
+  };
 }

@@ -4,6 +4,7 @@
  */
 import type { PartitionDescriptor, RequestContext } from '@bbsync/core';
 import type { DcRepository } from './api-types.js';
+import type { RepositoryHead } from './default-branch.js';
 import type { RepositoryRef } from './paths.js';
 
 /** A repository partition as the `repositories` stream provides it. */
@@ -12,6 +13,11 @@ export interface RepositoryPartition extends PartitionDescriptor {
   readonly key: string;
   /** `PROJECT/slug`. */
   readonly name: string;
+  /**
+   * The default branch and tip, when the `repositories` stream read them in this run (so the `commits` stream
+   * needs no request of its own when the tip did not move). Absent: the `commits` stream reads it.
+   */
+  readonly head?: RepositoryHead | undefined;
 }
 
 /** `PROJECT/slug` of a repository object. */
@@ -20,8 +26,9 @@ export function repositoryName(repository: Pick<DcRepository, 'slug' | 'project'
 }
 
 /** The partition of a repository object. */
-export function repositoryPartition(repository: DcRepository): RepositoryPartition {
-  return { key: String(repository.id), name: repositoryName(repository) };
+export function repositoryPartition(repository: DcRepository, head?: RepositoryHead): RepositoryPartition {
+  const partition = { key: String(repository.id), name: repositoryName(repository) };
+  return head === undefined ? partition : { ...partition, head };
 }
 
 /**

@@ -1,1 +1,12 @@
-export {};
+export type * from './api.js';
+export { startSimulator, DEFAULT_SEED, type Simulator } from './start.js';
+export { startHttpServer, type Mount, type RunningServer, type SimHandler, type SimRequest, type SimResponse } from './server.js';
+export { SimClock } from './clock.js';
+export { Rng } from './rng.js';
+export { withFaults, FaultDice, CLOUD_RATE_LIMIT_BODY, cloudRateLimited, htmlErrorPage, type FaultHooks, type FaultKind } from './faults.js';
+export { DEFAULT_SWITCHES, resolveSwitches } from './switches.js';
+export { CLOUD_SIZES, resolveSize } from './cloud/model/sizes.js';
+export { createCloudSimulator, countersOf, pullRequestKey } from './cloud/index.js';
+export type { CloudControl, CloudControlHandle, CloudHandle, CloudTruth, CloudTruthIds, CloudObject, CloudSimulator, CloudSimulatorOptions, WebhookDelivery, WebhookSubscription } from './cloud/index.js';
+export type { UserRef, PipelineResult } from './cloud/control.js';
+export * from './datacenter/index.js';

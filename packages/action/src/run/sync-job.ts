@@ -91,24 +91,35 @@ export async function executeSync(prepared: PreparedSync, options: ExecuteOption
   const state = await FileStateStore.open(options.statePath, prepared.scope, { clock: options.clock });
   const client = options.client ?? createClient(prepared, options);
   const startedAt = options.startedAt ?? Date.now();
-  return runSync({
-    source: prepared.connector.source,
-    config: prepared.connectorConfig,
-    client,
-    state,
-    outputDir: options.runDir,
-    streams: config.streams,
-    concurrency: config.concurrency,
-    budgets: {
-      maxRequests: config.budgets.maxRequests,
-      deadline: config.budgets.maxMinutes === undefined ? undefined : startedAt + config.budgets.maxMinutes * 60_000,
-    },
-    shard: config.shard,
-    startDate: config.startDate,
-    signal: options.signal,
-    logger: options.logger,
-    clock: options.clock,
-    onProgress: options.onProgress,
-    runId: options.runId,
-  });
+  try {
+    return await runSync({
+      source: prepared.connector.source,
+      config: prepared.connectorConfig,
+      client,
+      state,
+      outputDir: options.runDir,
+      streams: config.streams,
+      concurrency: config.concurrency,
+      budgets: {
+        maxRequests: config.budgets.maxRequests,
+        deadline: config.budgets.maxMinutes === undefined ? undefined : startedAt + config.budgets.maxMinutes * 60_000,
+      },
+      shard: config.shard,
+      startDate: config.startDate,
+      signal: options.signal,
+      logger: options.logger,
+      clock: options.clock,
+      onProgress: options.onProgress,
+      runId: options.runId,
+    });
+  } finally {
+    // The connectors' clients own an undici transport (keep-alive sockets): close what we created.
+    if (options.client === undefined) await closeClient(client);
+  }
+}
+
+/** Closes a client that can be closed (the connectors' clients can); ignores errors. */
+export async function closeClient(client: ApiClient): Promise<void> {
+  const closable = client as ApiClient & { close?: () => Promise<void> };
+  if (typeof closable.close === 'function') await closable.close().catch(() => undefined);
 }

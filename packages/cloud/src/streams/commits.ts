@@ -183,7 +183,7 @@ function commitPages(ctx: Ctx, partition: RepositoryPartition, refs: { include: 
   let missing = false;
   const refQuery: Query = { include: refs.include, ...(refs.exclude === undefined ? {} : { exclude: refs.exclude }) };
   const query = { pagelen: ctx.config.pageSizes.commits, fields: listFields(COMMIT_FIELDS) };
-  const long = new URLSearchParams(Object.entries(refQuery).map(([key, value]) => [key, String(value)])).toString().length > MAX_QUERY_LENGTH;
+  const long = new URLSearchParams(Object.entries(refQuery).map(([key, value]): [string, string] => [key, String(value)])).toString().length > MAX_QUERY_LENGTH;
   const url = `${repositoryBase(ctx.config, partition)}/commits`;
   const request = long
     ? { method: 'POST' as const, url, query, body: { form: refQuery } }

@@ -15,6 +15,7 @@ function header(headers: Readonly<Record<string, string | undefined>>, name: str
   return headers[name] ?? headers[name.toLowerCase()];
 }
 
+/** Options of {@link RollingWindowBudget}. */
 export interface RollingWindowBudgetOptions {
   /** Requests allowed per window. @default 1000 */
   readonly limit?: number | undefined;
@@ -139,6 +140,7 @@ export class RollingWindowBudget implements Budget {
   }
 }
 
+/** Options of {@link TokenBucketBudget}. */
 export interface TokenBucketBudgetOptions {
   /** Bucket size (burst). @default 60 */
   readonly capacity?: number | undefined;
@@ -205,6 +207,7 @@ export class TokenBucketBudget implements Budget {
   }
 }
 
+/** Options of {@link cloudBudgets}. */
 export interface CloudBudgetsOptions {
   /** Requests per hour per identity unless a credential sets `requestsPerHour`. @default 1000 */
   readonly requestsPerHour?: number | undefined;
@@ -237,6 +240,7 @@ export function cloudBudgets(options: CloudBudgetsOptions = {}): BudgetFactory {
   };
 }
 
+/** Options of {@link dataCenterBudgets}. */
 export interface DataCenterBudgetsOptions {
   /**
    * Whether the server rate-limits (Data Center's rate limiting is opt-in). When false, budgets are

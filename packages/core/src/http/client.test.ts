@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../clock.js';
+import { ManualClock, type Clock } from '../clock.js';
 import { BbsyncError, isBbsyncError } from '../errors.js';
 import { MemoryLogger } from '../logger.js';
 import { cloudBudgets, dataCenterBudgets } from './budget.js';
@@ -9,6 +10,7 @@ import { parseCredentials } from './credentials.js';
 import { MemoryTransport, type MemoryHandler } from './memory-transport.js';
 import { Redactor } from './redact.js';
 
+const numRuns = Number(process.env.FC_NUM_RUNS ?? 1000);
 const TOKEN_A = 'ATCTT3xFfGN0-secret-token-A-9f8e7d';
 const TOKEN_B = 'ATCTT3xFfGN0-secret-token-B-1a2b3c';
 
@@ -294,5 +296,98 @@ describe('createApiClient: no leaks', () => {
     expect(printed).not.toContain(secret);
     expect(printed).not.toContain(Buffer.from(`${email}:${secret}`).toString('base64'));
     expect(error.hint).toContain('2026-07-28');
+  });
+});
+
+/**
+ * Discrete-event time for concurrency tests: `sleep` registers a timer, and time jumps to the earliest
+ * timer only once every task is blocked (setImmediate runs after the microtask queue drains). Unlike
+ * ManualClock, a sleeper never moves time under a task that is between two awaits.
+ */
+class VirtualClock implements Clock {
+  #now = 0;
+  #timers: { at: number; resolve: () => void }[] = [];
+  #scheduled = false;
+  now(): number {
+    return this.#now;
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(new Error('aborted'));
+    return new Promise((resolve) => {
+      this.#timers.push({ at: this.#now + Math.max(0, ms), resolve });
+      this.#schedule();
+    });
+  }
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      if (this.#timers.length === 0) return;
+      const earliest = Math.min(...this.#timers.map((t) => t.at));
+      this.#now = Math.max(this.#now, earliest);
+      const due = this.#timers.filter((t) => t.at <= earliest);
+      this.#timers = this.#timers.filter((t) => t.at > earliest);
+      for (const timer of due) timer.resolve();
+      if (this.#timers.length > 0) this.#schedule();
+    });
+  }
+}
+
+describe('createApiClient: budgets under concurrency', () => {
+  it('property: concurrent requests with random 429s never put more than an identity\'s limit in any hour', async () => {
+    const HOUR = 3_600_000;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ user: fc.integer({ min: 0, max: 1 }), basic: fc.boolean(), limit: fc.integer({ min: 1, max: 5 }) }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 30 }),
+        fc.array(fc.option(fc.integer({ min: 0, max: 120 })), { maxLength: 30 }),
+        async (specs, concurrency, limitedAnswers, retryAfters) => {
+          const credentials = parseCredentials(
+            specs.map((spec, i) => ({
+              ...(spec.basic ? { username: `user${spec.user}`, password: `pw-${i}-secret` } : { accessToken: `token-${i}-secret` }),
+              requestsPerHour: spec.limit,
+            })),
+          );
+          const identityOf = new Map(credentials.map((c) => [c.authorization(), c.identity]));
+          const limitOf = new Map<string, number>();
+          for (const c of credentials) limitOf.set(c.identity, Math.min(limitOf.get(c.identity) ?? Infinity, c.requestsPerHour!));
+          const clock = new VirtualClock();
+          const sent: { identity: string; at: number }[] = [];
+          const transport = new MemoryTransport((request, index) => {
+            sent.push({ identity: identityOf.get(request.headers.authorization!)!, at: clock.now() });
+            if (limitedAnswers[index % limitedAnswers.length]) {
+              const seconds = retryAfters[index % Math.max(1, retryAfters.length)];
+              return { status: 429, text: 'Rate limit for this resource has been exceeded', headers: seconds == null ? {} : { 'retry-after': String(seconds) } };
+            }
+            return { status: 200, json: { index } };
+          });
+          const client = createApiClient({
+            baseUrl: 'https://api.bitbucket.org/2.0',
+            credentials,
+            budgets: cloudBudgets({ marginMs: 0 }),
+            transport,
+            clock,
+            concurrency,
+            maxWaitMs: 2 * HOUR,
+          });
+          const results = await Promise.allSettled(Array.from({ length: 12 }, () => client.request({ url: '/x' })));
+          for (const result of results) {
+            if (result.status === 'rejected') expect(['rate_limited', 'budget_exhausted']).toContain((result.reason as BbsyncError).code);
+          }
+          for (let i = 0; i < sent.length; i++) {
+            const { identity, at } = sent[i]!;
+            const inWindow = sent.filter((s, j) => j <= i && s.identity === identity && s.at > at - HOUR).length;
+            expect(inWindow).toBeLessThanOrEqual(limitOf.get(identity)!);
+          }
+          expect(client.stats().requests).toBe(sent.length);
+        },
+      ),
+      { numRuns },
+    );
   });
 });

@@ -9,7 +9,7 @@ import { BbsyncError, toBbsyncError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
 import { defaultErrorMapper, tryParseJson } from './error-mapping.js';
 import { TokenPool } from './pool.js';
-import { Redactor } from './redact.js';
+import { redactingLogger, Redactor } from './redact.js';
 import { isRetriable, parseRetryAfter, retryDelay, retryOptions, type RetryOptions } from './retry.js';
 import { Semaphore } from './semaphore.js';
 import { createUndiciTransport } from './transport.js';
@@ -26,6 +26,7 @@ import type {
   TransportResponse,
 } from './types.js';
 
+/** Options of {@link createApiClient}. */
 export interface ApiClientOptions {
   /** The API base, e.g. `https://api.bitbucket.org/2.0` or `https://host/ctx/rest/api/1.0`. */
   readonly baseUrl: string | URL;
@@ -75,9 +76,9 @@ interface Attempt {
 export function createApiClient(options: ApiClientOptions): ClosableApiClient {
   const baseUrl = parseBaseUrl(options.baseUrl);
   const clock = options.clock ?? systemClock;
-  const logger = options.logger ?? silentLogger;
   const redactor = options.redactor ?? new Redactor();
   for (const credential of options.credentials) redactor.addForms(credential.secrets());
+  const logger = redactingLogger(options.logger ?? silentLogger, redactor);
   const ownsTransport = options.transport === undefined;
   const transport = options.transport ?? createUndiciTransport();
   const mapError = options.errorMapper ?? defaultErrorMapper;
@@ -219,12 +220,15 @@ export function createApiClient(options: ApiClientOptions): ClosableApiClient {
 
       if (!isRetriable(failure) || attemptNumber >= retry.maxAttempts) throw fail(failure, credential);
 
-      const delay = retryDelay(attemptNumber, retry, retryAfterMs, random);
+      let delay: number;
       if (response?.status === 429 && pool !== undefined && credential !== undefined) {
         // The cooldown lives in the pool: the retry goes to another eligible credential at once, or waits
-        // there (bounded by maxWaitMs, then budget_exhausted).
+        // there (bounded by maxWaitMs, then budget_exhausted). Without Retry-After the cooldown is the plain
+        // exponential backoff: a jittered near-zero cooldown would hand the retry straight back to this credential.
+        delay = retryDelay(attemptNumber, { ...retry, jitter: 'none' }, retryAfterMs);
         pool.penalize(credential, clock.now() + delay);
       } else {
+        delay = retryDelay(attemptNumber, retry, retryAfterMs, random);
         if (waitedOnRetries + delay > retry.maxTotalWaitMs) throw fail(failure, credential);
         try {
           await clock.sleep(delay, request.signal);

@@ -9,6 +9,7 @@ import type { CredentialKind, ErrorMapper } from './types.js';
 /** Longest excerpt of the API's own message kept in an error message. */
 export const MAX_API_MESSAGE_LENGTH = 300;
 
+/** Vendor-specific parts of the error mapper, supplied by each connector. */
 export interface ErrorMapperOptions {
   /** Extracts the API's message from a parsed JSON error body; falls back to {@link defaultMessageOf}. */
   readonly messageOf?: ((json: unknown) => string | undefined) | undefined;
@@ -19,6 +20,7 @@ export interface ErrorMapperOptions {
 /** What kind of body a response carries, decided from Content-Type and the first bytes. */
 export type BodyKind = 'empty' | 'json' | 'html' | 'text';
 
+/** Classifies a body without parsing it: an HTML proxy page or Cloud's text/plain 429 is never fed to JSON.parse. */
 export function bodyKind(headers: Readonly<Record<string, string | undefined>>, body: Buffer): BodyKind {
   const text = body.subarray(0, 512).toString('utf8').trimStart();
   if (text === '') return 'empty';

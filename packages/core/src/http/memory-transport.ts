@@ -14,6 +14,7 @@ export type MemoryAnswer =
       readonly headers?: Readonly<Record<string, string | undefined>> | undefined;
     };
 
+/** Answers the `index`-th request (0-based); may throw a BbsyncError to simulate a network failure. */
 export type MemoryHandler = (request: TransportRequest, index: number) => MemoryAnswer | Promise<MemoryAnswer>;
 
 /** Records requests (with their headers, so tests can check credentials went where they should). */

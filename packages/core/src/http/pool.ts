@@ -10,6 +10,7 @@ import type { Budget, BudgetFactory, Credential, RequestContext } from './types.
 /** Default longest wait for a budget or cooldown before giving up with `budget_exhausted`. */
 export const DEFAULT_MAX_WAIT_MS = 15 * 60_000;
 
+/** Options of {@link TokenPool}. */
 export interface TokenPoolOptions {
   readonly credentials: readonly Credential[];
   readonly budgets: BudgetFactory;
@@ -40,6 +41,7 @@ export interface CredentialUsage {
   inFlight: number;
 }
 
+/** Counters of a {@link TokenPool}. */
 export interface TokenPoolStats {
   /** Total milliseconds spent waiting for budgets and cooldowns. */
   waitMs: number;

@@ -4,6 +4,7 @@
  */
 import type { BbsyncError } from '../errors.js';
 
+/** The retry policy; see {@link DEFAULT_RETRY_OPTIONS}. */
 export interface RetryOptions {
   /** Attempts in total, the first included. @default 6 */
   readonly maxAttempts: number;
@@ -20,6 +21,7 @@ export interface RetryOptions {
   readonly jitter: 'full' | 'none';
 }
 
+/** Defaults: 6 attempts, 1 s doubling to at most 60 s, at most 5 minutes of sleeping per request, full jitter. */
 export const DEFAULT_RETRY_OPTIONS: RetryOptions = Object.freeze({
   maxAttempts: 6,
   baseDelayMs: 1000,

@@ -11,6 +11,7 @@ interface Waiter {
   onAbort?: (() => void) | undefined;
 }
 
+/** A counting semaphore whose waiters are served first come, first served and leave when their signal aborts. */
 export class Semaphore {
   readonly #limit: number;
   #active = 0;

@@ -13,6 +13,7 @@ import { BbsyncError } from '../errors.js';
 import { safePath } from './redact.js';
 import type { Transport, TransportRequest, TransportResponse } from './types.js';
 
+/** Options of {@link createUndiciTransport}; every timeout is in milliseconds. */
 export interface UndiciTransportOptions {
   /** Sockets per origin (Agent `connections`). @default 8 */
   readonly connections?: number | undefined;
@@ -41,10 +42,12 @@ export interface TransportStats {
   origins: Record<string, { connected: number; free: number; pending: number; queued: number; running: number; size: number }>;
 }
 
+/** The undici transport, with socket statistics (for load tests and reports). */
 export interface UndiciTransport extends Transport {
   stats(): TransportStats;
 }
 
+/** Default response size cap: 64 MiB, far above any Bitbucket page, far below memory trouble. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 const NETWORK_CODES = new Set([

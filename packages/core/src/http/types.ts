@@ -158,6 +158,8 @@ export interface Credential {
   secrets(): readonly string[];
   /** True when this credential may serve this request (stream and repository filters, and what verification learned). */
   canServe(context: RequestContext | undefined): boolean;
+  /** Limits the repositories this credential serves to those verification found visible to it. */
+  restrictTo?(repositories: Iterable<string>): void;
 }
 
 // ---------------------------------------------------------------------------------------------

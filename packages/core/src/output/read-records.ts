@@ -31,15 +31,20 @@ export async function listSegments(dir: string): Promise<Map<string, SegmentFile
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return result;
     throw error;
   }
-  for (const stream of streams.sort()) {
-    const names = (await readdir(join(root, stream))).filter((name) => parseSegmentName(name) !== undefined).sort(compareSegmentNames);
-    const files: SegmentFile[] = [];
-    for (const name of names) {
-      const path = join(root, stream, name);
-      files.push({ stream, path, bytes: (await stat(path)).size, gzip: (parseSegmentName(name) as { gzip: boolean }).gzip });
-    }
-    result.set(stream, files);
-  }
+  // Listed concurrently: a merge of many small runs is bound by file-system latency, not by bandwidth.
+  const listed = await Promise.all(
+    streams.sort().map(async (stream) => {
+      const names = (await readdir(join(root, stream))).filter((name) => parseSegmentName(name) !== undefined).sort(compareSegmentNames);
+      const files = await Promise.all(
+        names.map(async (name): Promise<SegmentFile> => {
+          const path = join(root, stream, name);
+          return { stream, path, bytes: (await stat(path)).size, gzip: (parseSegmentName(name) as { gzip: boolean }).gzip };
+        }),
+      );
+      return [stream, files] as const;
+    }),
+  );
+  for (const [stream, files] of listed) result.set(stream, files);
   return result;
 }
 

@@ -14,6 +14,7 @@ export function safePartitionName(partition: { readonly key: string; readonly na
   const readable =
     partition.name
       .normalize('NFKD')
+      .replace(/\p{M}+/gu, '') // drop the accents NFKD split off: `Ü` becomes `U`
       .replace(/[^A-Za-z0-9._-]+/g, '_')
       .replace(/^[._-]+/, '')
       .slice(0, MAX_READABLE_LENGTH) || 'partition';

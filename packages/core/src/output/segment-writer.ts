@@ -11,10 +11,12 @@ import { createGzip } from 'node:zlib';
 export class SegmentWriter {
   readonly partialPath: string;
   readonly #handle: FileHandle;
+  readonly #file: Writable;
   readonly #sink: Writable;
   /** Settles when everything written has reached the file (after `end`), or rejects on the first write error. */
   readonly #done: Promise<void>;
   #error: unknown;
+  #drain: Promise<void> | undefined;
   #ended = false;
   /** Lines written. */
   lines = 0;
@@ -24,6 +26,7 @@ export class SegmentWriter {
     this.#handle = handle;
     // autoClose off: the engine must fsync the descriptor before closing it.
     const file = handle.createWriteStream({ autoClose: false });
+    this.#file = file;
     if (gzip) {
       const gzipStream = createGzip();
       this.#sink = gzipStream;
@@ -48,8 +51,12 @@ export class SegmentWriter {
     if (this.#ended) throw new Error(`segment ${this.partialPath} is already closed`);
     this.lines += 1;
     if (!this.#sink.write(line)) {
-      // Race the drain against the pipeline: a failed file write would otherwise leave us waiting forever.
-      await Promise.race([once(this.#sink, 'drain'), this.#done]);
+      // One shared wait for all writers blocked on this drain. Raced against the pipeline: a failed file write
+      // would otherwise leave us waiting forever.
+      this.#drain ??= Promise.race([once(this.#sink, 'drain'), this.#done]).then(() => {
+        this.#drain = undefined;
+      });
+      await this.#drain;
       if (this.#error !== undefined) throw this.#error;
     }
   }
@@ -62,9 +69,18 @@ export class SegmentWriter {
       await this.#done;
       await this.#handle.sync();
     } finally {
-      await this.#handle.close();
+      await this.#close();
     }
     await rename(this.partialPath, finalPath);
+  }
+
+  /**
+   * A stream made by `FileHandle.createWriteStream` holds a reference on the handle until it is destroyed, and
+   * `FileHandle.close()` waits for it; with `autoClose: false` destroying the stream leaves the descriptor open.
+   */
+  async #close(): Promise<void> {
+    this.#file.destroy();
+    await this.#handle.close();
   }
 
   /** Throws the segment away: stops writing and deletes the `.partial` file. Never throws. */
@@ -72,7 +88,7 @@ export class SegmentWriter {
     this.#ended = true;
     this.#sink.destroy();
     await this.#done.catch(() => undefined);
-    await this.#handle.close().catch(() => undefined);
+    await this.#close().catch(() => undefined);
     await unlink(this.partialPath).catch(() => undefined);
   }
 }

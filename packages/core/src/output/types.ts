@@ -30,6 +30,18 @@ export interface StreamCounts {
   durationMs: number;
 }
 
+/** What one stream definition did in a run (it may write several output streams). */
+export interface DefinitionCounts {
+  scope: 'workspace' | 'repository';
+  /** Its outputs that were selected. */
+  outputs: readonly string[];
+  partitions: number;
+  failedPartitions: number;
+  /** Requests attributed to its partitions (exact when partitions ran one at a time; split evenly among concurrent ones otherwise). */
+  requests: number;
+  durationMs: number;
+}
+
 export interface RunManifest {
   readonly version: 1;
   readonly tool: 'bbsync';
@@ -41,7 +53,10 @@ export interface RunManifest {
   /** `complete`: every partition finished; `stopped`: a budget, cancellation or rate limit ended it early; `failed`: a fatal error or too many failed partitions. */
   readonly status: 'complete' | 'stopped' | 'failed';
   readonly stopReason?: string | undefined;
+  /** Per selected output stream. `records`/`deleted` are its own; the other counts are its definition's (see `definitions`). */
   readonly streams: Readonly<Record<string, StreamCounts>>;
+  /** Per stream definition that ran (including partition providers whose outputs were not selected). */
+  readonly definitions?: Readonly<Record<string, DefinitionCounts>> | undefined;
   readonly requests: { total: number; retries: number; rateLimited: number; rateLimitWaitMs: number; byCredential: readonly { index: number; label: string; requests: number }[] };
   readonly errors: readonly { stream: string; partition: string; code: string; message: string; status?: number; hint: string }[];
   /** Expected absences recorded as data (a PR whose branch is gone, an empty repository). */

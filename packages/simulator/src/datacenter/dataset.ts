@@ -13,6 +13,8 @@ export class Dataset {
   readonly pullRequests = new PullRequestStore();
   /** Pull request rows below this are derived from the seed; rows above were created by the control API. */
   generatedPullRequests = 0;
+  /** Users that existed at generation: derived records only ever name these, so adding users shifts nothing. */
+  generatedUsers = 0;
   /** Next ids for records created through the control API (above every derived id). */
   nextActivityId = 0;
   nextCommentId = 0;
@@ -29,6 +31,7 @@ export class Dataset {
   /** Call after generation: fixes the id counters above every derived id. */
   sealGeneration(): void {
     this.generatedPullRequests = this.pullRequests.count;
+    this.generatedUsers = this.users.length;
     this.nextActivityId = (this.generatedPullRequests + 1) * ID_STRIDE + 1;
     this.nextCommentId = this.nextActivityId;
   }

@@ -58,7 +58,7 @@ function derivePullRequest(ds: Dataset, row: number): PullRequestRecord {
   // Opened and never touched again: no reviews or comments can have happened in between.
   const quiet = end - created < 1000;
 
-  const others = ds.users.map((u) => u.idx).filter((u) => u !== author && u !== 0);
+  const others = ds.users.slice(0, ds.generatedUsers).map((u) => u.idx).filter((u) => u !== author && u !== 0);
   const reviewerCount = Math.min(others.length, rng.int(0, 3));
   const reviewerUsers: number[] = [];
   while (reviewerUsers.length < reviewerCount) {

@@ -91,7 +91,7 @@ function generateRepositories(ds: Dataset, rng: Rng, count: number): void {
   let id = 0;
   for (let i = 0; i < count; i++) {
     const project = i < ordered.length ? (ordered[i] as (typeof ordered)[number]) : rng.pick(ordered);
-    let words = [rng.pick(REPO_WORDS), rng.pick(REPO_WORDS)];
+    let words: string[] = [rng.pick(REPO_WORDS), rng.pick(REPO_WORDS)];
     if (words[0] === words[1]) words = [words[0] as string];
     let slug = words.join('-');
     for (let n = 2; slugs.has(`${project.key}/${slug}`); n++) slug = `${words.join('-')}-${n}`;

@@ -203,7 +203,7 @@ export interface CommentRecord {
   readonly id: number;
   readonly author: number;
   text: string;
-  readonly createdDate: number;
+  createdDate: number;
   updatedDate: number;
   version: number;
   readonly parentId: number | undefined;

@@ -40,9 +40,8 @@ export function pullRequestCommitKey(record: PullRequestChild & { readonly hash:
 export function activityItemKey(item: CloudActivity): string {
   if (item.comment !== undefined) return `comment:${item.comment.id}`;
   if (item.approval !== undefined) return `approval:${item.approval.user?.uuid ?? ''}:${item.approval.date ?? ''}`;
-  if (item.changes_requested !== undefined) {
-    return `changes_requested:${item.changes_requested.user?.uuid ?? ''}:${item.changes_requested.date ?? ''}`;
-  }
+  const request = item.changes_request ?? item.changes_requested;
+  if (request !== undefined) return `changes_request:${request.user?.uuid ?? ''}:${request.date ?? ''}`;
   if (item.update !== undefined) return `update:${item.update.author?.uuid ?? ''}:${item.update.date ?? ''}`;
   return `other:${JSON.stringify(item).length}`;
 }
@@ -54,7 +53,7 @@ export function activityKey(record: PullRequestChild & CloudActivity): string {
 
 /** The date that orders an activity item (comments: when created). */
 export function activityDate(item: CloudActivity): string | undefined {
-  return item.comment?.created_on ?? item.approval?.date ?? item.changes_requested?.date ?? item.update?.date;
+  return item.comment?.created_on ?? item.approval?.date ?? item.changes_request?.date ?? item.changes_requested?.date ?? item.update?.date;
 }
 
 /** The pull request an activity item belongs to. */

@@ -32,8 +32,9 @@ export function countGeneratedComments(seed: number, repoKey: number, prSalt: nu
 /** The generated events of pull request `index` (0-based), oldest first. */
 export function generatedEvents(data: CloudData, repo: RepositoryState, index: number): PrEvent[] {
   const prs = repo.pullRequests;
-  const rng = new Rng(mixAll(data.seed, repo.key, prs.salt[index] as number));
   const created = prs.created[index] as number;
+  if (prs.generated[index] !== 1) return [{ kind: 'update', at: created, user: prs.author[index] as number, state: 'OPEN' }];
+  const rng = new Rng(mixAll(data.seed, repo.key, prs.salt[index] as number));
   const closed = prs.closed[index] as number;
   const state = prs.state[index] as number;
   const author = prs.author[index] as number;

@@ -43,6 +43,7 @@ export function commitMessage(repo: RepositoryState, id: number): string {
   if (kind === CommitKind.Merge && owner >= 0) {
     return `Merged in ${prBranch(repo, owner)} (pull request #${owner + 1})\n\n${prTitle(repo, owner)}\n`;
   }
+  if (kind === CommitKind.Merge) return `Merge branch 'hotfix/${id}'\n`;
   const subject = `${at(VERBS, salt)} ${at(NOUNS, salt >>> 7)}`;
   if (salt % 3 === 0) return `${subject}\n\nDetails: ${at(NOUNS, salt >>> 11)} needed attention.\n`;
   return `${subject}\n`;

@@ -194,7 +194,9 @@ function makeRepository(data: CloudData, options: GenerateOptions, index: number
   }
   const endMs = now - rng.int(2 * HOUR, 5 * DAY);
   const span = endMs - createdMs;
-  const gap = span / (plain + mergedCommits + 2);
+  // Expected time units per step: 1 per plain commit, ~0.9 per side commit + 0.75 per merge (see below).
+  const units = plain + sideLengths.reduce((sum, len) => sum + 0.9 * len + 0.75, 0) + 2;
+  const gap = span / units;
 
   // Pull requests that are not merged branch off whatever the default branch is when they are created.
   const schedule: { at: number; state: number }[] = [];
@@ -324,6 +326,7 @@ function makeRepository(data: CloudData, options: GenerateOptions, index: number
     pullRequests.closeSource.push(p.closeSource);
     pullRequests.reviewers.push(p.reviewers);
     pullRequests.commentBase.push(0);
+    pullRequests.generated.push(1);
     pullRequests.generatedComments.push(countGeneratedComments(seed, repoSalt, p.salt, data.maxGeneratedComments));
   }
   if (index === 0) forceEveryPullRequestState(pullRequests);

@@ -77,6 +77,8 @@ export class PullRequestStore {
   /** First comment id of the generated comments; generated comments are commentBase .. commentBase+n-1. */
   readonly commentBase: number[] = [];
   readonly generatedComments: number[] = [];
+  /** 1 for generated pull requests (activity derived from the seed), 0 for ones opened through the control API. */
+  readonly generated: number[] = [];
   /** Reviewer member indices (generated at creation, changed by the control API). */
   readonly reviewers: number[][] = [];
   /** Events added by the control API, by PR index. */

@@ -1,0 +1,63 @@
+/**
+ * A manifest for a run folder whose engine never wrote one (main was killed before the engine returned):
+ * counts come from the finished segments, which are exactly what the committed cursors cover.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readRecords, type RunManifest, type StreamCounts } from '@bbsync/core';
+
+/** Reads `manifest.json` of a run folder, or undefined when there is none (or it is unreadable). */
+export async function readManifest(runDir: string): Promise<RunManifest | undefined> {
+  try {
+    return JSON.parse(await readFile(join(runDir, 'manifest.json'), 'utf8')) as RunManifest;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface FallbackInput {
+  readonly runDir: string;
+  readonly source: string;
+  readonly scope: string;
+  readonly runId: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly stopReason: string;
+  readonly status?: RunManifest['status'] | undefined;
+}
+
+/** Builds a `stopped` manifest from the finished segments of the run folder. */
+export async function fallbackManifest(input: FallbackInput): Promise<RunManifest> {
+  const streams: Record<string, StreamCounts> = {};
+  const partitions: Record<string, Set<string>> = {};
+  try {
+    for await (const record of readRecords(input.runDir)) {
+      const counts = (streams[record.stream] ??= { records: 0, deleted: 0, partitions: 0, failedPartitions: 0, requests: 0, durationMs: 0 });
+      if (record.deleted) counts.deleted += 1;
+      else counts.records += 1;
+      (partitions[record.stream] ??= new Set()).add(record.partition);
+    }
+  } catch {
+    // A damaged segment: report what was counted.
+  }
+  for (const [stream, set] of Object.entries(partitions)) (streams[stream] as StreamCounts).partitions = set.size;
+  return {
+    version: 1,
+    tool: 'bbsync',
+    source: input.source,
+    scope: input.scope,
+    runId: input.runId,
+    startedAt: input.startedAt,
+    finishedAt: input.finishedAt,
+    status: input.status ?? 'stopped',
+    stopReason: input.stopReason,
+    streams,
+    requests: { total: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0, byCredential: [] },
+    errors: [],
+    absences: [],
+    remaining: [],
+    files: {},
+    cursorsBefore: null,
+    cursorsAfter: null,
+  };
+}

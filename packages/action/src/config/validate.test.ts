@@ -1,0 +1,158 @@
+import { isBbsyncError } from '@bbsync/core';
+import { describe, expect, it } from 'vitest';
+import { buildOverrides, mergeConfig } from './options.js';
+import { ConfigProblems, validateConfig, type ValidateOptions } from './validate.js';
+import type { ConfigProblem } from './issues.js';
+
+const NOW = Date.UTC(2026, 10, 1);
+const KNOWN = { cloud: ['repositories', 'pull_requests', 'commits'], datacenter: ['repositories', 'pull_requests'] };
+const OPTIONS: ValidateOptions = { knownStreams: KNOWN, now: NOW, env: { BB_TOKEN: 'from-env-secret' } };
+const BASE = { source: 'cloud', cloud: { workspace: 'acme' }, credentials: [{ accessToken: 's3cr3t-token' }] };
+
+function messageOf(raw: unknown, options: ValidateOptions = OPTIONS): string {
+  try {
+    validateConfig(raw, options);
+  } catch (error) {
+    expect(isBbsyncError(error, 'config_error')).toBe(true);
+    return (error as Error).message;
+  }
+  throw new Error('expected a config error');
+}
+
+describe('validateConfig', () => {
+  it('accepts a minimal Cloud config and applies defaults', () => {
+    const config = validateConfig(BASE, OPTIONS);
+    expect(config).toMatchObject({
+      source: 'cloud',
+      cloud: { workspace: 'acme', baseUrl: 'https://api.bitbucket.org/2.0' },
+      concurrency: 4,
+      maxRateLimitWaitMinutes: 10,
+      artifact: { name: 'bbsync' },
+      cacheKeyPrefix: 'bbsync-v1',
+    });
+    expect(config.credentials).toEqual([expect.objectContaining({ accessToken: 's3cr3t-token' })]);
+  });
+
+  it('passes connector settings through and resolves $ENV references', () => {
+    const config = validateConfig({ ...BASE, cloud: { workspace: 'acme', pullRequestOverlapMinutes: 3 }, credentials: [{ accessToken: '$BB_TOKEN' }] }, OPTIONS);
+    expect(config.cloud?.pullRequestOverlapMinutes).toBe(3);
+    expect(config.credentials[0]?.accessToken).toBe('from-env-secret');
+  });
+
+  it('turns lookbackDays into a start date and parses shards', () => {
+    const config = validateConfig({ ...BASE, lookbackDays: 10, shard: '2/4' }, OPTIONS);
+    expect(config.startDate?.toISOString()).toBe(new Date(NOW - 10 * 86_400_000).toISOString());
+    expect(config.shard).toEqual({ index: 2, count: 4 });
+  });
+
+  // Each case: the config, and what the message must say (the field first).
+  const cases: [string, unknown, RegExp][] = [
+    ['missing workspace', { source: 'cloud', credentials: [{ accessToken: 'x' }] }, /^cloud\.workspace: is required when source is cloud \(allowed: /m],
+    ['missing source', { cloud: { workspace: 'a' }, credentials: [{ accessToken: 'x' }] }, /^source: is required \(allowed: cloud, datacenter\)/m],
+    ['unknown source', { ...BASE, source: 'github' }, /^source: "github" is not valid \(allowed: cloud, datacenter\)/m],
+    ['missing Data Center base URL', { source: 'datacenter', credentials: [{ accessToken: 'x' }] }, /^datacenter\.baseUrl: is required when source is datacenter/m],
+    ['token and password on one credential', { ...BASE, credentials: [{ accessToken: 'a-secret', password: 'p-secret' }] }, /^credentials\[0\]: mixes accessToken and password \(allowed: exactly one of accessToken, email \+ apiToken, username \+ password\)/m],
+    ['email without api token', { ...BASE, credentials: [{ email: 'me@example.com' }] }, /^credentials\[0\]: has email only \(allowed: email together with apiToken\)/m],
+    ['a credential with no secret', { ...BASE, credentials: [{ label: 'ci' }] }, /^credentials\[0\]: has no secret/m],
+    ['empty credentials', { ...BASE, credentials: [] }, /^credentials: no credential given \(allowed: at least one of access-token, email \+ api-token, username \+ password, or credentials\)/m],
+    ['no credentials at all', { source: 'cloud', cloud: { workspace: 'a' } }, /^credentials: no credential given/m],
+    ['an empty secret', { ...BASE, credentials: [{ accessToken: '' }] }, /^credentials\[0\]\.accessToken: is empty/m],
+    ['an unset env reference', { ...BASE, credentials: [{ accessToken: '$NOT_SET' }] }, /^credentials\[0\]\.accessToken: environment variable NOT_SET is not set or empty/m],
+    ['malformed shard', { ...BASE, shard: 'two' }, /^shard: "two" is not valid \(allowed: i\/n with 1 <= i <= n\)/m],
+    ['shard index past the count', { ...BASE, shard: '5/4' }, /^shard: "5\/4" is not valid \(allowed: i\/n with 1 <= i <= n\)/m],
+    ['shard zero', { ...BASE, shard: '0/4' }, /^shard: "0\/4" is not valid/m],
+    ['unknown stream', { ...BASE, streams: ['repositories', 'issues'] }, /^streams\[1\]: "issues" is not a cloud stream \(allowed: repositories, pull_requests, commits\)/m],
+    ['unknown stream on a credential', { ...BASE, credentials: [{ accessToken: 'x', streams: ['pipelines'] }], source: 'datacenter', datacenter: { baseUrl: 'https://bb.example.com' } }, /^credentials\[0\]\.streams\[0\]: "pipelines" is not a datacenter stream/m],
+    ['a date that is not a date', { ...BASE, startDate: '2026-13-45' }, /^startDate: "2026-13-45" is not a valid date \(allowed: an ISO 8601 date/m],
+    ['a date in words', { ...BASE, startDate: 'last tuesday' }, /^startDate: "last tuesday" is not a valid date/m],
+    ['a date in the future', { ...BASE, startDate: '2030-01-01' }, /^startDate: "2030-01-01" is in the future/m],
+    ['both startDate and lookbackDays', { ...BASE, startDate: '2026-01-01', lookbackDays: 3 }, /^startDate: is set together with lookbackDays \(allowed: one of startDate or lookbackDays\)/m],
+    ['negative lookbackDays', { ...BASE, lookbackDays: -3 }, /^lookbackDays: -3 is too small/m],
+    ['a base URL that is not a URL', { ...BASE, cloud: { workspace: 'a', baseUrl: 'api.bitbucket.org' } }, /^cloud\.baseUrl: "api\.bitbucket\.org" is not a URL \(allowed: an absolute https:\/\/ URL/m],
+    ['a base URL with another scheme', { ...BASE, cloud: { workspace: 'a', baseUrl: 'ftp://host/2.0' } }, /^cloud\.baseUrl: "ftp:\/\/host\/2\.0" has scheme ftp/m],
+    ['concurrency out of range', { ...BASE, concurrency: 64 }, /^concurrency: 64 is too large \(allowed: a number <= 32\)/m],
+    ['a number as text', { ...BASE, budgets: { maxRequests: 'lots' } }, /^budgets\.maxRequests: "lots" is not valid \(allowed: a number\)/m],
+    ['an unknown field', { ...BASE, workspaces: 'x' }, /^workspaces: is not a known field \(allowed: source, cloud, datacenter, credentials/m],
+    ['retention out of range', { ...BASE, artifact: { retentionDays: 0 } }, /^artifact\.retentionDays: 0 is too small/m],
+  ];
+
+  it.each(cases)('%s', (_name, raw, expected) => {
+    expect(messageOf(raw)).toMatch(expected);
+  });
+
+  it('reports every problem at once', () => {
+    const error = (() => {
+      try {
+        validateConfig({ source: 'cloud', shard: '9/2', startDate: 'nope' }, OPTIONS);
+      } catch (e) {
+        return e as ConfigProblems;
+      }
+      throw new Error('expected an error');
+    })();
+    expect(error.problems.map((p: ConfigProblem) => p.field)).toEqual(['cloud.workspace', 'credentials', 'shard', 'startDate']);
+  });
+
+  it('never echoes a secret value', () => {
+    const message = messageOf({ ...BASE, credentials: [{ accessToken: 'tok-AAAA-very-secret', password: 'pw-BBBB-very-secret', requestsPerHour: 'x' }] });
+    expect(message).not.toContain('very-secret');
+    const typed = messageOf({ ...BASE, credentials: [{ accessToken: 12345678 }] });
+    expect(typed).toMatch(/credentials\[0\]\.accessToken: this value is not valid/);
+    expect(typed).not.toContain('12345678');
+  });
+});
+
+describe('inputs and flags', () => {
+  const inputName = (name: string) => `input "${name}"`;
+
+  function fromInputs(values: Record<string, string>, file: Record<string, unknown> = {}): string {
+    const problems: ConfigProblem[] = [];
+    const overrides = buildOverrides(values, file, inputName, problems);
+    if (problems.length > 0) return new ConfigProblems(problems).message;
+    try {
+      validateConfig(mergeConfig(file, overrides.config), { ...OPTIONS, fieldLabels: overrides.labels });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return 'ok';
+  }
+
+  it('names the input, not the config field', () => {
+    expect(fromInputs({ source: 'cloud', workspace: 'a', 'access-token': 't', shard: '5/4' })).toMatch(/^input "shard": "5\/4" is not valid \(allowed: i\/n with 1 <= i <= n\)/);
+    expect(fromInputs({ source: 'cloud', workspace: 'a', 'access-token': 't', 'max-requests': 'many' })).toMatch(/^input "max-requests": "many" is not valid/);
+    expect(fromInputs({ source: 'cloud', 'access-token': 't' })).toMatch(/^cloud\.workspace: is required/);
+    expect(fromInputs({ source: 'datacenter', 'base-url': 'nope', 'access-token': 't' })).toMatch(/^input "base-url": "nope" is not a URL/);
+    expect(fromInputs({ source: 'cloud', workspace: 'a', email: 'me@example.com' })).toMatch(/^input "email" \+ input "api-token": has email only/);
+  });
+
+  it('inputs override the file; lists split on commas and newlines', () => {
+    const problems: ConfigProblem[] = [];
+    const file = { source: 'cloud', cloud: { workspace: 'from-file' }, streams: ['a'] };
+    const overrides = buildOverrides({ workspace: 'from-input', streams: 'repositories,\npull_requests', 'lookback-days': '7' }, file, inputName, problems);
+    expect(mergeConfig(file, overrides.config)).toEqual({
+      source: 'cloud',
+      cloud: { workspace: 'from-input' },
+      streams: ['repositories', 'pull_requests'],
+      lookbackDays: 7,
+    });
+  });
+
+  it('parses credentials as JSON, lines, or a bare token, and never echoes them on errors', () => {
+    const problems: ConfigProblem[] = [];
+    const overrides = buildOverrides(
+      { credentials: 'access-token=AT=x1 label=ci streams=repositories,commits\nemail=me@example.com api-token=TOKEN2', 'access-token': 'T3' },
+      { source: 'cloud' },
+      inputName,
+      problems,
+    );
+    expect(problems).toEqual([]);
+    expect(overrides.config.credentials).toEqual([
+      { accessToken: 'AT=x1', label: 'ci', streams: ['repositories', 'commits'] },
+      { email: 'me@example.com', apiToken: 'TOKEN2' },
+      { accessToken: 'T3' },
+    ]);
+    expect(buildOverrides({ credentials: 'BARE-TOKEN' }, {}, inputName, problems).config.credentials).toEqual([{ accessToken: 'BARE-TOKEN' }]);
+    expect(buildOverrides({ credentials: '[{"username":"u","password":"p"}]' }, {}, inputName, problems).config.credentials).toEqual([{ username: 'u', password: 'p' }]);
+    expect(fromInputs({ source: 'cloud', workspace: 'a', credentials: '[{"accessToken": "leak-me" ' })).toBe('input "credentials": is not valid JSON (allowed: a JSON list of credential objects, or one credential per line)');
+    expect(fromInputs({ source: 'cloud', workspace: 'a', credentials: 'leak-me other-leak' })).not.toContain('leak');
+  });
+});

@@ -1,0 +1,307 @@
+/**
+ * Floors: the least any sync strategy could spend, computed from the simulator's ground truth.
+ *
+ * Requests: the sum over every listing a sync must read of `max(1, ceil(items / largest allowed page))`,
+ * plus the single GETs no strategy avoids (none for these streams: see {@link SINGLE_GETS}). An incremental
+ * run reads only what changed, by each listing's rule ({@link ListingRule.incremental}).
+ *
+ * Wall time: requests × latency ÷ concurrency (the concurrency is pinned per scenario), and, where budgets
+ * bind, the time the budgets need to let that many requests through.
+ */
+import type { ApiKind, Census, ListingCensus } from './protocol.js';
+
+/**
+ * How a listing is read by an incremental run:
+ * - `full`: every page again (no filter exists, or deletions and renames only show in a full listing);
+ * - `probe`: at least one request every run, then the pages of what changed (a filtered or newest-first listing);
+ * - `if-changed`: nothing unless its items changed (a free signal elsewhere says so), then the pages of what changed.
+ */
+export type IncrementalRule = 'full' | 'probe' | 'if-changed';
+
+/** One kind of listing, its largest page and how an incremental run reads it. */
+export interface ListingRule {
+  /** Census key. */
+  readonly id: string;
+  readonly endpoint: string;
+  /** Matches the simulator's `<METHOD> <endpoint template>` of the requests that read this listing. */
+  readonly pattern: RegExp;
+  /** Largest page the API allows on this listing. */
+  readonly maxPage: number;
+  /** Where the maximum comes from. */
+  readonly maxPageSource: string;
+  readonly incremental: IncrementalRule;
+  /** Why this incremental rule. */
+  readonly incrementalWhy: string;
+}
+
+/**
+ * The simulator switches the benchmark pins, so the page maxima below are certain (the simulator's defaults for
+ * undocumented maxima could move; the floors must not move with them).
+ */
+export const PINNED_SWITCHES = {
+  cloudMaxPagelen: { members: 100, comments: 100, commits: 100 },
+  dataCenterMaxLimit: { default: 1000, activities: 500, commits: 100 },
+} as const;
+
+/** Bitbucket Cloud's listings for the eight Cloud streams. */
+export const CLOUD_LISTINGS: readonly ListingRule[] = [
+  {
+    id: 'repositories',
+    endpoint: 'GET /repositories/{ws}',
+    pattern: /^GET \/repositories\/\{ws\}$/,
+    maxPage: 100,
+    maxPageSource: '"default value is 10 with 100 being the maximum allowed value" (paginated_* schemas)',
+    incremental: 'full',
+    incrementalWhy: 'deletions and renames only show in the full listing; it also carries every `updated_on` for free',
+  },
+  {
+    id: 'members',
+    endpoint: 'GET /workspaces/{ws}/members',
+    pattern: /^GET \/workspaces\/\{ws\}\/members$/,
+    maxPage: PINNED_SWITCHES.cloudMaxPagelen.members,
+    maxPageSource: 'undocumented; the simulator is pinned to 100 (`cloudMaxPagelen.members`)',
+    incremental: 'full',
+    incrementalWhy: 'no filter but `user.email IN (...)`',
+  },
+  {
+    id: 'pullrequests',
+    endpoint: 'GET /repositories/{ws}/{repo}/pullrequests?state=…',
+    pattern: /^GET \/repositories\/\{ws\}\/\{repo\}\/pullrequests$/,
+    maxPage: 50,
+    maxPageSource: '"with values greater than 50 the API returns HTTP 400" (jenkins bitbucket-branch-source-plugin)',
+    incremental: 'probe',
+    incrementalWhy: '`q=updated_on > …` returns only changed pull requests: one request when none changed',
+  },
+  {
+    id: 'pullrequest-activity',
+    endpoint: 'GET /repositories/{ws}/{repo}/pullrequests/activity (repository-wide feed; per pull request when cheaper)',
+    pattern: /\/pullrequests\/(\{id\}\/)?activity$/,
+    maxPage: 50,
+    maxPageSource: 'activity is "limited to 50" (faros-ai bitbucket source)',
+    incremental: 'if-changed',
+    incrementalWhy: 'a comment or approval bumps the pull request\'s `updated_on` (simulator default), so the pull request listing says where',
+  },
+  {
+    id: 'pullrequest-comments',
+    endpoint: 'GET /repositories/{ws}/{repo}/pullrequests/{id}/comments',
+    pattern: /\/pullrequests\/\{id\}\/comments$/,
+    maxPage: PINNED_SWITCHES.cloudMaxPagelen.comments,
+    maxPageSource: 'undocumented; the simulator is pinned to 100 (`cloudMaxPagelen.comments`)',
+    incremental: 'if-changed',
+    incrementalWhy: 'only pull requests whose comments changed (`q=updated_on > …`)',
+  },
+  {
+    id: 'pullrequest-commits',
+    endpoint: 'GET /repositories/{ws}/{repo}/pullrequests/{id}/commits',
+    pattern: /\/pullrequests\/\{id\}\/commits$/,
+    maxPage: PINNED_SWITCHES.cloudMaxPagelen.commits,
+    maxPageSource: 'undocumented; the simulator is pinned to 100 (`cloudMaxPagelen.commits`)',
+    incremental: 'if-changed',
+    incrementalWhy: 'only pull requests whose source moved',
+  },
+  {
+    id: 'commits',
+    endpoint: 'GET /repositories/{ws}/{repo}/commits?include={main}',
+    pattern: /^(GET|POST) \/repositories\/\{ws\}\/\{repo\}\/commits(\/\{revision\+\})?$/,
+    maxPage: PINNED_SWITCHES.cloudMaxPagelen.commits,
+    maxPageSource: 'undocumented; the simulator is pinned to 100 (`cloudMaxPagelen.commits`)',
+    incremental: 'if-changed',
+    incrementalWhy: 'a push bumps the repository\'s `updated_on`, free in the repository listing; then `exclude=<previous head>`',
+  },
+  {
+    id: 'pipelines',
+    endpoint: 'GET /repositories/{ws}/{repo}/pipelines',
+    pattern: /^GET \/repositories\/\{ws\}\/\{repo\}\/pipelines$/,
+    maxPage: 100,
+    maxPageSource: 'spec: `pagelen` at most 100 (getPipelinesForRepository)',
+    incremental: 'probe',
+    incrementalWhy: 'no change signal elsewhere: one request newest first (`sort=-created_on`) every run',
+  },
+];
+
+/** Bitbucket Data Center's listings for the seven Data Center streams. */
+export const DATACENTER_LISTINGS: readonly ListingRule[] = [
+  {
+    id: 'projects',
+    endpoint: 'GET /projects',
+    pattern: /^GET \/projects$/,
+    maxPage: PINNED_SWITCHES.dataCenterMaxLimit.default,
+    maxPageSource: 'server hard limit (`page.max.*`); the simulator is pinned to 1000 (`dataCenterMaxLimit.default`)',
+    incremental: 'full',
+    incrementalWhy: 'no change filter',
+  },
+  {
+    id: 'repositories',
+    endpoint: 'GET /repos (all projects)',
+    pattern: /^GET (\/projects\/\{projectKey\})?\/repos$/,
+    maxPage: PINNED_SWITCHES.dataCenterMaxLimit.default,
+    maxPageSource: 'the simulator is pinned to 1000 (`dataCenterMaxLimit.default`)',
+    incremental: 'full',
+    incrementalWhy: 'no change filter; deletions and moves only show in the full listing',
+  },
+  {
+    id: 'users',
+    endpoint: 'GET /users',
+    pattern: /^GET \/users$/,
+    maxPage: PINNED_SWITCHES.dataCenterMaxLimit.default,
+    maxPageSource: 'the simulator is pinned to 1000 (`dataCenterMaxLimit.default`)',
+    incremental: 'full',
+    incrementalWhy: 'no change filter',
+  },
+  {
+    id: 'pullrequests',
+    endpoint: 'GET /projects/{key}/repos/{slug}/pull-requests?state=ALL&order=NEWEST',
+    pattern: /^GET \/projects\/\{projectKey\}\/repos\/\{repositorySlug\}\/pull-requests$/,
+    maxPage: PINNED_SWITCHES.dataCenterMaxLimit.default,
+    maxPageSource: 'the simulator is pinned to 1000 (`dataCenterMaxLimit.default`)',
+    incremental: 'probe',
+    incrementalWhy: 'newest (updated) first: one request when none changed',
+  },
+  {
+    id: 'pullrequest-activities',
+    endpoint: 'GET …/pull-requests/{id}/activities',
+    pattern: /\/pull-requests\/\{[^}]+\}\/activities$/,
+    maxPage: PINNED_SWITCHES.dataCenterMaxLimit.activities,
+    maxPageSource: '`page.max.pullrequest.activities=500`, seen as `"limit":500` in a recording; pinned to 500',
+    incremental: 'if-changed',
+    incrementalWhy: 'activity bumps the pull request\'s `updatedDate`, so the pull request listing says where',
+  },
+  {
+    id: 'pullrequest-commits',
+    endpoint: 'GET …/pull-requests/{id}/commits',
+    pattern: /\/pull-requests\/\{[^}]+\}\/commits$/,
+    maxPage: PINNED_SWITCHES.dataCenterMaxLimit.commits,
+    maxPageSource: '`page.max.commits=100`; pinned to 100',
+    incremental: 'if-changed',
+    incrementalWhy: 'only pull requests whose source moved',
+  },
+  {
+    id: 'commits',
+    endpoint: 'GET /projects/{key}/repos/{slug}/commits',
+    pattern: /^GET \/projects\/\{projectKey\}\/repos\/\{repositorySlug\}\/commits$/,
+    maxPage: PINNED_SWITCHES.dataCenterMaxLimit.commits,
+    maxPageSource: '`page.max.commits=100`; pinned to 100',
+    incremental: 'probe',
+    incrementalWhy: 'no free change signal on Data Center: one `since=<last commit>` request every run',
+  },
+];
+
+/**
+ * Single GETs that no strategy avoids: none for these streams. Cloud's condensed pull request rows lack
+ * `reviewers`/`participants`, but `fields=+values.reviewers,+values.participants` adds them to the listing;
+ * Data Center's `/commits` follows the default branch without asking for it; the repository listings carry
+ * everything else a sync needs.
+ */
+export const SINGLE_GETS = 0;
+
+/** The listing rules of an API. */
+export function listingRules(api: ApiKind): readonly ListingRule[] {
+  return api === 'cloud' ? CLOUD_LISTINGS : DATACENTER_LISTINGS;
+}
+
+/** Pages needed to read `items` items with pages of `maxPage`: an empty listing still costs one request. */
+export function pagesFor(items: number, maxPage: number): number {
+  return Math.max(1, Math.ceil(items / maxPage));
+}
+
+/** Requests one listing costs under a rule: a full read, or an incremental read of `changed` items. */
+export function listingCost(rule: Pick<ListingRule, 'maxPage' | 'incremental'>, items: number, changed: number, incremental: boolean): number {
+  if (!incremental || rule.incremental === 'full') return pagesFor(items, rule.maxPage);
+  if (rule.incremental === 'probe') return pagesFor(changed, rule.maxPage);
+  return changed > 0 ? pagesFor(changed, rule.maxPage) : 0;
+}
+
+/** The request floor of one listing kind, per listing id. */
+export interface ListingFloor {
+  readonly rule: ListingRule;
+  /** Listings of this kind (e.g. one per pull request). */
+  readonly listings: number;
+  readonly items: number;
+  readonly changed: number;
+  readonly requests: number;
+}
+
+export interface RequestFloor {
+  readonly total: number;
+  readonly byListing: readonly ListingFloor[];
+}
+
+/** Parses a census histogram key `"<items>:<changed>"`. */
+function parseKey(key: string): { items: number; changed: number } {
+  const [items, changed] = key.split(':').map(Number);
+  return { items: items ?? 0, changed: changed ?? 0 };
+}
+
+function floorOf(rule: ListingRule, census: ListingCensus | undefined, incremental: boolean): ListingFloor {
+  let listings = 0;
+  let items = 0;
+  let changed = 0;
+  let requests = 0;
+  for (const [key, count] of Object.entries(census?.histogram ?? {})) {
+    const entry = parseKey(key);
+    listings += count;
+    items += entry.items * count;
+    changed += entry.changed * count;
+    requests += listingCost(rule, entry.items, entry.changed, incremental) * count;
+  }
+  return { rule, listings, items, changed, requests };
+}
+
+/**
+ * The request floor of a full sync (`incremental` false) or of an incremental run after the changes the
+ * census counted. A listing kind the census lacks costs nothing (the simulator could not count it).
+ */
+export function requestFloor(census: Census, incremental: boolean): RequestFloor {
+  const byListing = listingRules(census.api).map((rule) =>
+    floorOf(
+      rule,
+      census.listings.find((listing) => listing.listing === rule.id),
+      incremental,
+    ),
+  );
+  return { total: byListing.reduce((sum, floor) => sum + floor.requests, 0) + SINGLE_GETS, byListing };
+}
+
+/**
+ * The listing pages an incremental run always reads (the `full` listings): the "plus listing pages" of the
+ * nothing-changed target.
+ */
+export function workspaceListingPages(census: Census): number {
+  return requestFloor(census, true).byListing.filter((floor) => floor.rule.incremental === 'full').reduce((sum, floor) => sum + floor.requests, 0);
+}
+
+/** Wall-time floor from latency: every request waits `latencyMs`, `concurrency` at a time. */
+export function latencyFloorMs(requests: number, latencyMs: number, concurrency: number): number {
+  return (requests * latencyMs) / concurrency;
+}
+
+/** A rate limit, as the simulator enforces it. */
+export type RateLimitSpec =
+  | { readonly kind: 'rolling-window'; readonly perWindow: number; readonly windowMs: number; readonly identities: number }
+  | { readonly kind: 'token-bucket'; readonly capacity: number; readonly fillPerSecond: number; readonly identities: number };
+
+/**
+ * Wall-time floor from budgets for `requests` accepted requests:
+ * - rolling window (Cloud): at most `perWindow × identities` requests in any window, so request number
+ *   k·W + 1 cannot go before k windows have passed;
+ * - token bucket (Data Center): the buckets start full, then refill at `fillPerSecond` each.
+ */
+export function rateLimitFloorMs(requests: number, limit: RateLimitSpec): number {
+  if (requests <= 0) return 0;
+  if (limit.kind === 'rolling-window') {
+    const perWindow = limit.perWindow * limit.identities;
+    return Math.floor((requests - 1) / perWindow) * limit.windowMs;
+  }
+  const burst = limit.capacity * limit.identities;
+  return (Math.max(0, requests - burst) / (limit.fillPerSecond * limit.identities)) * 1000;
+}
+
+/** Requests by listing id (`other` for single GETs and anything else), from the simulator's per-endpoint counts. */
+export function requestsByListing(api: ApiKind, byEndpoint: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [endpoint, count] of Object.entries(byEndpoint)) {
+    const id = listingRules(api).find((rule) => rule.pattern.test(endpoint))?.id ?? 'other';
+    out[id] = (out[id] ?? 0) + count;
+  }
+  return out;
+}

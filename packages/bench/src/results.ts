@@ -1,0 +1,52 @@
+/**
+ * What one measured step produced, and the checks of its figures against floors and targets.
+ */
+import type { RequestFloor } from './floors.js';
+import type { Census, ChangeSummary, SyncOutcome } from './protocol.js';
+import type { Session, Step } from './scenarios.js';
+
+export interface BaselineFigures {
+  readonly requests: number;
+  readonly items: number;
+  /** Requests × the scenario's latency: the sequential script's wall time. */
+  readonly derivedWallMs: number;
+  /** True when the figure is the previous step's (same data, a stateless re-read costs the same). */
+  readonly reused: boolean;
+}
+
+export interface StepResult {
+  readonly session: Session;
+  readonly step: Step;
+  readonly census: Census;
+  readonly floor: RequestFloor;
+  /** The request floor the step is held to (the listing floor, ÷ (1 − 429 rate) in a 429 storm). */
+  readonly requestFloor: number;
+  readonly outcome: SyncOutcome;
+  /** Requests the simulator received from the sync, by listing id. */
+  readonly requestsByListing: Readonly<Record<string, number>>;
+  /** Requests the simulator received from the sync (should equal the client's count). */
+  readonly serverRequests: number;
+  readonly baseline?: BaselineFigures | undefined;
+  readonly latencyFloorMs: number;
+  /** Wall-time floor from budgets, where they bind. */
+  readonly rateFloorMs?: number | undefined;
+  /** Peak RSS of the medium full sync of the same API, for comparison. */
+  readonly memoryReferenceBytes?: number | undefined;
+  readonly change?: ChangeSummary | undefined;
+  /** The nothing-changed allowance: 2 per repository plus the listing pages. */
+  readonly unchangedAllowance?: number | undefined;
+}
+
+export type Verdict = 'PASS' | 'MISS' | 'n/a';
+
+/** One row of a step's table: a figure beside its floor or reference, and its target. */
+export interface FigureCheck {
+  readonly figure: string;
+  readonly measured: string;
+  readonly reference: string;
+  readonly ratio: string;
+  readonly target: string;
+  readonly verdict: Verdict;
+  /** Why a target was missed (or a note). */
+  readonly why?: string | undefined;
+}

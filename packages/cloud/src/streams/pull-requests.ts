@@ -1,0 +1,158 @@
+/**
+ * `pull_requests` with `pull_request_activity`, `pull_request_comments` and `pull_request_commits`: ONE
+ * definition, one cursor per repository covering all four outputs, so a crash between a pull request and
+ * its children cannot lose the children (the cursor only moves once all of them are durable).
+ *
+ * Per repository and run (see README "How it works"):
+ * 1. the changed pull requests: `q=updated_on > cursor − overlap`, all states, newest first (listing.ts);
+ * 2. the repository-wide activity feed, newest first, down to its mark (feed.ts): new comments, approvals,
+ *    change requests and updates of every pull request in one listing, which also finds pull requests whose
+ *    `updated_on` was not bumped by them; their rows are read again (one GET each);
+ * 3. per changed pull request, only what is needed: its commits when the source branch moved, and the
+ *    full hashes of its 12-character ones (hashes.ts).
+ * A first sync reads the whole feed instead of each pull request's activity and comments (one request per
+ * 50 items rather than two per pull request), unless `startDate` bounds it.
+ */
+import type { PartitionContext, StreamDefinition } from '@bbsync/core';
+import type { CloudConfig } from '../config.js';
+import { objectFields, PULL_REQUEST_FIELDS, COMMENT_FIELDS } from '../fields.js';
+import { repositoryBase, requestContext, type RepositoryPartition } from '../partition.js';
+import { pullRequestPath } from '../paths.js';
+import { project } from '../project.js';
+import type { CloudPullRequest } from '../records.js';
+import { activityRecord, commentRecord, readActivity, readComments, readCommits } from './pull-requests/children.js';
+import { MAX_HEADS, type PullRequestsCursor } from './pull-requests/cursor.js';
+import { readActivityFeed, type FeedRead } from './pull-requests/feed.js';
+import { HashResolver } from './pull-requests/hashes.js';
+import {
+  activityKey,
+  commentKey,
+  PULL_REQUEST_ACTIVITY,
+  PULL_REQUEST_COMMENTS,
+  PULL_REQUEST_COMMITS,
+  PULL_REQUESTS,
+  pullRequestCommitKey,
+  pullRequestKey,
+} from './pull-requests/keys.js';
+import { listChangedPullRequests } from './pull-requests/listing.js';
+
+export type { PullRequestsCursor } from './pull-requests/cursor.js';
+
+type Ctx = PartitionContext<RepositoryPartition, PullRequestsCursor, CloudConfig>;
+
+/** How the repository-wide feed is used this run. */
+type FeedMode = 'children' | 'mark' | 'off';
+
+export const pullRequestsStream: StreamDefinition<RepositoryPartition, PullRequestsCursor, CloudConfig> = {
+  name: PULL_REQUESTS,
+  outputs: [
+    { name: PULL_REQUESTS, primaryKey: pullRequestKey },
+    { name: PULL_REQUEST_ACTIVITY, primaryKey: activityKey },
+    { name: PULL_REQUEST_COMMENTS, primaryKey: commentKey },
+    { name: PULL_REQUEST_COMMITS, primaryKey: pullRequestCommitKey },
+  ],
+  scope: 'repository',
+  requires: 'pullrequest',
+  async read(ctx, partition) {
+    const { cursor, config } = ctx;
+    if (
+      config.repositoryUpdatedOnBumpedBy === 'pushes_and_pull_requests' &&
+      cursor?.repositoryUpdatedOn !== undefined &&
+      cursor.repositoryUpdatedOn === partition.updatedOn
+    ) {
+      // Pull request activity bumps the repository's updated_on here: unchanged means nothing to read.
+      ctx.note('idle_skip', partition.name);
+      return undefined;
+    }
+    const base = repositoryBase(config, partition);
+    const listed = await listChangedPullRequests(ctx, partition, base);
+
+    const mode = feedMode(ctx);
+    const feed: FeedRead | undefined =
+      mode === 'off' ? undefined : await readActivityFeed(ctx, partition, base, cursor?.feed, { markOnly: mode === 'mark' });
+
+    // Pull requests with new activity that the listing did not return: their rows changed (comment_count,
+    // participants) without `updated_on` moving.
+    const changed = new Map(listed.changed.map((pullRequest) => [pullRequest.id, pullRequest]));
+    for (const { pullRequestId } of feed?.fresh ?? []) {
+      if (changed.has(pullRequestId)) continue;
+      const row = await readPullRequest(ctx, partition, base, pullRequestId);
+      if (row !== undefined) changed.set(pullRequestId, row);
+    }
+
+    if (mode === 'children') {
+      for (const { pullRequestId, item } of feed?.fresh ?? []) {
+        if (ctx.wants(PULL_REQUEST_ACTIVITY)) await ctx.record(PULL_REQUEST_ACTIVITY, activityRecord(partition, pullRequestId, item));
+        if (item.comment !== undefined && ctx.wants(PULL_REQUEST_COMMENTS)) {
+          await ctx.record(PULL_REQUEST_COMMENTS, commentRecord(partition, pullRequestId, project(item.comment, COMMENT_FIELDS)));
+        }
+      }
+    }
+
+    const heads: Record<string, string> = { ...(cursor?.heads ?? {}) };
+    const resolver = new HashResolver(ctx as PartitionContext<RepositoryPartition, unknown, CloudConfig>, partition, base, cursor?.hashes ?? []);
+    for (const pullRequest of changed.values()) {
+      const id = pullRequest.id;
+      if (mode !== 'children') {
+        if (ctx.wants(PULL_REQUEST_ACTIVITY)) await readActivity(ctx, partition, base, id);
+        if (ctx.wants(PULL_REQUEST_COMMENTS)) await readComments(ctx, partition, base, id);
+      }
+      const source = pullRequest.source?.commit?.hash;
+      if (ctx.wants(PULL_REQUEST_COMMITS) && (cursor === undefined || source === undefined || heads[String(id)] !== source)) {
+        const hashes = await readCommits(ctx, partition, base, id);
+        for (const hash of hashes ?? []) resolver.add(hash);
+        if (source !== undefined) heads[String(id)] = source;
+      }
+      await resolver.annotate(pullRequest);
+      if (ctx.wants(PULL_REQUESTS)) await ctx.record(PULL_REQUESTS, { ...pullRequest, repository_uuid: partition.key });
+    }
+
+    return {
+      version: 1,
+      updatedOn: listed.updatedOn,
+      recent: listed.recent,
+      feed: feed?.cursor ?? cursor?.feed,
+      heads: bounded(heads, MAX_HEADS),
+      hashes: [...new Set([...(cursor?.hashes ?? []), ...resolver.used()])].slice(-MAX_HEADS),
+      repositoryUpdatedOn: partition.updatedOn,
+    };
+  },
+};
+
+/**
+ * - `children`: the feed gives new activity and comments (a first sync reads all of it; later runs stop at
+ *   the mark); used unless pull request `updated_on` is known to cover activity.
+ * - `mark`: a first sync bounded by `startDate` reads each pull request's children, and only learns the
+ *   feed's newest date for later runs.
+ * - `off`: `updated_on` covers activity (configured), so the listing alone finds every change.
+ */
+function feedMode(ctx: Ctx): FeedMode {
+  const usesFeedLater = !ctx.config.activityBumpsPullRequestUpdatedOn;
+  if (ctx.cursor === undefined) {
+    if (ctx.startDate === undefined) return 'children';
+    return usesFeedLater ? 'mark' : 'off';
+  }
+  return usesFeedLater ? 'children' : 'off';
+}
+
+async function readPullRequest(ctx: Ctx, partition: RepositoryPartition, base: string, id: number): Promise<CloudPullRequest | undefined> {
+  const response = await ctx.client.request<CloudPullRequest>({
+    url: pullRequestPath(base, id),
+    query: { fields: objectFields(PULL_REQUEST_FIELDS) },
+    context: requestContext(PULL_REQUESTS, partition),
+    expect: [404],
+    signal: ctx.signal,
+  });
+  if (response.status === 404) {
+    ctx.absence(`pull request #${id} named by the activity feed is gone`, 404);
+    return undefined;
+  }
+  return response.body;
+}
+
+/** At most `limit` entries (integer-like keys enumerate in ascending order, so the newest pull requests are kept). */
+function bounded(entries: Record<string, string>, limit: number): Record<string, string> {
+  const keys = Object.keys(entries);
+  if (keys.length <= limit) return entries;
+  return Object.fromEntries(keys.slice(-limit).map((key) => [key, entries[key] as string]));
+}

@@ -1,0 +1,93 @@
+import type { Clock } from '../clock.js';
+import { BbsyncError } from '../errors.js';
+import type { ApiClient } from '../http/types.js';
+import type { SyncBudgets } from './types.js';
+
+/** Why a run ended early. `stop` is graceful (budget, deadline, cancellation); `fatal` fails the run. */
+export interface Halt {
+  readonly kind: 'stop' | 'fatal';
+  readonly reason: string;
+}
+
+/**
+ * The run's single abort switch. Everything that must end a run early goes through here: the caller's signal
+ * (SIGTERM), the deadline, the request budget, a `stop` error from the client, or a fatal error. Halting aborts
+ * the signal every partition's requests carry, so in-flight partitions end at their next request or write.
+ */
+export class RunControl {
+  readonly #controller = new AbortController();
+  readonly #clock: Clock;
+  readonly #client: ApiClient;
+  readonly #budgets: SyncBudgets;
+  readonly #baselineRequests: number;
+  readonly #external: AbortSignal | undefined;
+  readonly #onExternalAbort = () => this.stop('cancelled', 'the run was cancelled');
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #halt: Halt | undefined;
+
+  constructor(options: { clock: Clock; client: ApiClient; budgets: SyncBudgets | undefined; signal: AbortSignal | undefined }) {
+    this.#clock = options.clock;
+    this.#client = options.client;
+    this.#budgets = options.budgets ?? {};
+    this.#baselineRequests = options.client.stats().requests;
+    this.#external = options.signal;
+    if (this.#external?.aborted) this.#onExternalAbort();
+    else this.#external?.addEventListener('abort', this.#onExternalAbort, { once: true });
+    const deadline = this.#budgets.deadline;
+    if (deadline !== undefined && this.#halt === undefined) {
+      // A real timer, so a partition stuck in a long wait still ends at the deadline; checks at every write
+      // and partition boundary cover injected clocks.
+      this.#timer = setTimeout(() => this.checkBudgets(), Math.max(0, deadline - this.#clock.now()));
+      this.#timer.unref?.();
+    }
+  }
+
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  get halt(): Halt | undefined {
+    return this.#halt;
+  }
+
+  /** Requests sent since the run started. */
+  requests(): number {
+    return this.#client.stats().requests - this.#baselineRequests;
+  }
+
+  /** Ends the run gracefully: no new partitions start, in-flight ones are aborted (their cursors untouched). */
+  stop(code: 'cancelled' | 'budget_exhausted', reason: string): void {
+    if (this.#halt !== undefined) return;
+    this.#halt = { kind: 'stop', reason };
+    this.#controller.abort(new BbsyncError(code, reason));
+  }
+
+  /** Fails the run (a fatal or config error); overrides an earlier graceful stop in the run's status. */
+  fail(reason: string): void {
+    const first = this.#halt === undefined;
+    if (this.#halt?.kind !== 'fatal') this.#halt = { kind: 'fatal', reason };
+    if (first) this.#controller.abort(new BbsyncError('cancelled', `the run was aborted: ${reason}`));
+  }
+
+  /** Stops the run when the deadline or the request budget is reached. */
+  checkBudgets(): void {
+    if (this.#halt !== undefined) return;
+    const { deadline, maxRequests } = this.#budgets;
+    if (deadline !== undefined && this.#clock.now() >= deadline) {
+      this.stop('budget_exhausted', `the deadline (${new Date(deadline).toISOString()}) was reached`);
+    } else if (maxRequests !== undefined && this.requests() >= maxRequests) {
+      this.stop('budget_exhausted', `the request budget (maxRequests ${maxRequests}) was spent`);
+    }
+  }
+
+  /** Throws the halt's error when the run is halted: partitions call it before every write. */
+  throwIfHalted(): void {
+    this.checkBudgets();
+    if (this.#controller.signal.aborted) throw this.#controller.signal.reason;
+  }
+
+  dispose(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#external?.removeEventListener('abort', this.#onExternalAbort);
+  }
+}

@@ -1,0 +1,98 @@
+import type { BbsyncError } from '../errors.js';
+import type { DefinitionCounts, RunManifest, StreamCounts } from '../output/types.js';
+import type { Selection } from './selection.js';
+import type { PartitionDescriptor } from './types.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type ManifestError = Mutable<RunManifest['errors'][number]>;
+type ManifestAbsence = Mutable<RunManifest['absences'][number]>;
+
+/** What a run did, gathered while it runs, for the manifest. Record counts only include durable (flushed) records. */
+export class RunReport {
+  readonly errors: ManifestError[] = [];
+  readonly absences: ManifestAbsence[] = [];
+  readonly remaining: { stream: string; partition: string }[] = [];
+  readonly notes = { idle_skip: 0, full_resync: 0 };
+  readonly #outputs = new Map<string, { records: number; deleted: number; definition: string }>();
+  readonly #definitions = new Map<string, DefinitionCounts>();
+
+  constructor(selection: Selection) {
+    for (const planned of selection.definitions) {
+      const name = planned.definition.name;
+      this.#definitions.set(name, {
+        scope: planned.definition.scope,
+        outputs: planned.outputs,
+        partitions: 0,
+        failedPartitions: 0,
+        requests: 0,
+        durationMs: 0,
+      });
+      for (const output of planned.outputs) this.#outputs.set(output, { records: 0, deleted: 0, definition: name });
+    }
+  }
+
+  /** Counts records and deletion markers once they are durable. */
+  addDurable(output: string, records: number, deleted: number): void {
+    const counts = this.#outputs.get(output);
+    if (counts === undefined) return;
+    counts.records += records;
+    counts.deleted += deleted;
+  }
+
+  /** Accounts a partition that ended, however it ended. */
+  addPartition(definition: string, outcome: 'done' | 'failed' | 'interrupted', requests: number, durationMs: number): void {
+    const counts = this.#definitions.get(definition);
+    if (counts === undefined) return;
+    if (outcome === 'done') counts.partitions += 1;
+    if (outcome === 'failed') counts.failedPartitions += 1;
+    counts.requests += requests;
+    counts.durationMs += durationMs;
+  }
+
+  addError(definition: string, partition: PartitionDescriptor, error: BbsyncError): void {
+    this.errors.push({
+      stream: definition,
+      partition: partition.name,
+      code: error.code,
+      message: error.message,
+      ...(error.status === undefined ? {} : { status: error.status }),
+      hint: error.hint,
+    });
+  }
+
+  addRemaining(definition: string, partition: PartitionDescriptor): void {
+    this.remaining.push({ stream: definition, partition: partition.name });
+  }
+
+  /** Partitions that finished and that failed, over every definition. */
+  totals(): { done: number; failed: number } {
+    let done = 0;
+    let failed = 0;
+    for (const counts of this.#definitions.values()) {
+      done += counts.partitions;
+      failed += counts.failedPartitions;
+    }
+    return { done, failed };
+  }
+
+  definitions(): Record<string, DefinitionCounts> {
+    return Object.fromEntries([...this.#definitions].map(([name, counts]) => [name, { ...counts, requests: Math.round(counts.requests) }]));
+  }
+
+  /** Per selected output: its own record counts, and its definition's partition, request and time counts. */
+  streams(): Record<string, StreamCounts> {
+    const result: Record<string, StreamCounts> = {};
+    for (const [output, counts] of this.#outputs) {
+      const definition = this.#definitions.get(counts.definition) as DefinitionCounts;
+      result[output] = {
+        records: counts.records,
+        deleted: counts.deleted,
+        partitions: definition.partitions,
+        failedPartitions: definition.failedPartitions,
+        requests: Math.round(definition.requests),
+        durationMs: definition.durationMs,
+      };
+    }
+    return result;
+  }
+}

@@ -1,0 +1,12 @@
+import type { LogFields, Logger } from '../logger.js';
+
+/** A logger that adds `fields` (e.g. the stream and partition) to every line. */
+export function scopedLogger(logger: Logger, fields: LogFields): Logger {
+  const merge = (extra: LogFields | undefined): LogFields => (extra === undefined ? fields : { ...fields, ...extra });
+  return {
+    debug: (message, extra) => logger.debug(message, merge(extra)),
+    info: (message, extra) => logger.info(message, merge(extra)),
+    warn: (message, extra) => logger.warn(message, merge(extra)),
+    error: (message, extra) => logger.error(message, merge(extra)),
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * `repositories`: discovers the repository partitions every repository-scoped stream reads.
+ *
+ * One listing per run: `GET /repos` (every repository the caller can read, across projects) or, when projects
+ * are configured, `GET /projects/{key}/repos` per project; both at `limit=pageSize`.
+ *
+ * Each repository record carries its default branch (`defaultBranch`, `defaultBranchRef`), read with one
+ * `GET …/branches/default` per repository (several in flight). That request also names the tip commit, which
+ * travels to the `commits` stream in the partition (`head`), so a repository whose tip did not move costs the
+ * `commits` stream nothing: a nothing-changed run is this request plus one pull request page per repository.
+ * The branch is read only when someone needs it: the `repositories` output, or `commits` for a repository
+ * this shard owns.
+ *
+ * Repositories that vanished from the listing are confirmed with `GET /projects/{key}/repos/{slug}` (404)
+ * before a deletion marker is written, and only for partitions this shard owns.
+ */
+import { isBbsyncError, type PartitionContext, type StreamDefinition } from '@bbsync/core';
+import type { DcRepository } from '../api-types.js';
+import { mapConcurrently } from '../concurrency.js';
+import type { DataCenterConfig } from '../config.js';
+import { defaultBranchFields, readRepositoryHead, type RepositoryHead } from '../default-branch.js';
+import { confirmedGone } from '../gone.js';
+import { pageListing, type PageListing } from '../listing.js';
+import { OUTPUTS } from '../outputs.js';
+import { repositoryName, repositoryPartition, repositoryRef } from '../partition.js';
+import { projectReposPath, REPOS_PATH, repositoryPath } from '../paths.js';
+import { repositorySelector } from '../repository-filter.js';
+
+/** Cursor: the repositories provided last time, and configured default branches learned for empty ones. */
+export interface RepositoriesCursor {
+  readonly v: 1;
+  /** id → `PROJECT/slug` (to find deleted repositories). */
+  readonly known: Readonly<Record<string, string>>;
+  /** id → configured default branch (full ref) of repositories whose branch has no tip (empty, or not created). */
+  readonly configured?: Readonly<Record<string, string>> | undefined;
+}
+
+type Context = PartitionContext<any, RepositoriesCursor, DataCenterConfig>;
+
+/** Default-branch reads in flight at once (the client's own limit still applies). */
+const HEAD_READS_IN_FLIGHT = 8;
+
+function repositoryListings(ctx: Context): PageListing<DcRepository>[] {
+  const common = { limit: ctx.config.pageSize, context: { stream: ctx.stream }, signal: ctx.signal };
+  if (ctx.config.projects.length === 0) return [pageListing<DcRepository>(ctx.client, { ...common, url: REPOS_PATH })];
+  // A configured project that does not exist (or is not visible) answers 404/401: reported, not fatal.
+  return ctx.config.projects.map((key) => pageListing<DcRepository>(ctx.client, { ...common, url: projectReposPath(key), expect: [401, 404] }));
+}
+
+export const repositoriesStream: StreamDefinition<any, RepositoriesCursor, DataCenterConfig> = {
+  name: 'repositories',
+  outputs: [OUTPUTS.repositories],
+  scope: 'workspace',
+  providesPartitions: true,
+  requires: 'REPO_READ',
+  async read(ctx: Context): Promise<RepositoriesCursor> {
+    const selected = repositorySelector(ctx.config);
+    const seen: Record<string, string> = {};
+    const configured: Record<string, string> = {};
+    const listings = repositoryListings(ctx);
+    for (const [index, pages] of listings.entries()) {
+      for await (const page of pages) {
+        const repositories = page.items.filter((repository) => {
+          const key = String(repository.id);
+          if (!selected(repositoryName(repository)) || key in seen) return false;
+          seen[key] = repositoryName(repository);
+          return true;
+        });
+        const heads = await mapConcurrently(repositories, HEAD_READS_IN_FLIGHT, (repository) => readHead(ctx, repository));
+        for (const [position, repository] of repositories.entries()) {
+          const head = heads[position];
+          if (head !== undefined && head.kind !== 'branch' && head.branch !== undefined) configured[String(repository.id)] = head.branch;
+          if (ctx.wants('repositories')) await ctx.record('repositories', { ...repository, ...defaultBranchFields(head) });
+          ctx.provide(repositoryPartition(repository, head));
+        }
+      }
+      if (pages.answeredWith !== undefined) {
+        const project = ctx.config.projects[index];
+        ctx.logger.warn('Configured project could not be listed', { project, status: pages.answeredWith });
+        ctx.absence(`repositories of project ${project}`, pages.answeredWith);
+      }
+    }
+    const known: Record<string, string> = { ...seen };
+    for (const [key, name] of Object.entries(ctx.cursor?.known ?? {})) {
+      if (key in seen || !selected(name)) continue;
+      if (!ctx.owns(key)) {
+        known[key] = name; // another shard's to confirm
+        continue;
+      }
+      const { projectKey, slug } = repositoryRef({ key, name });
+      if (await confirmedGone(ctx, repositoryPath(projectKey, slug), name)) await ctx.deleted('repositories', key);
+    }
+    return { v: 1, known, configured };
+  },
+};
+
+/** The repository's default branch and tip, when this run needs them; undefined otherwise or when unreadable. */
+async function readHead(ctx: Context, repository: DcRepository): Promise<RepositoryHead | undefined> {
+  const key = String(repository.id);
+  if (!ctx.wants('repositories') && !(ctx.wants('commits') && ctx.owns(key))) return undefined;
+  const name = repositoryName(repository);
+  try {
+    return await readRepositoryHead(
+      { projectKey: repository.project.key, slug: repository.slug },
+      {
+        client: ctx.client,
+        context: { stream: ctx.stream, repository: name },
+        signal: ctx.signal,
+        now: ctx.clock.now(),
+        configured: ctx.cursor?.configured?.[key],
+      },
+    );
+  } catch (error) {
+    // One unreadable repository must not stop discovery: its `commits` partition reads (and reports) it.
+    if (isBbsyncError(error) && error.disposition === 'skippable') {
+      ctx.logger.warn('Could not read the default branch', { repository: name, code: error.code, status: error.status });
+      return undefined;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The subset of the simulator's programmatic API (packages/simulator/src/api.ts) these tests use, restated so
+ * that the tests compile against the contract whatever the simulator's index exports at the moment.
+ */
+
+export interface SimulatorFaults {
+  readonly seed?: number;
+  readonly latencyMs?: number | { readonly min: number; readonly max: number };
+  readonly serverErrorRate?: number;
+  readonly resetRate?: number;
+  readonly stallRate?: number;
+  readonly stallMs?: number;
+  readonly truncateRate?: number;
+  readonly malformedJsonRate?: number;
+  readonly htmlErrorRate?: number;
+  readonly rateLimitRate?: number;
+  readonly retryAfter?: boolean;
+  readonly foreignNextRate?: number;
+  readonly foreignOrigin?: string;
+  readonly mutateBetweenPagesRate?: number;
+}
+
+export interface SimulatorOptions {
+  readonly seed?: number;
+  readonly size?: 'tiny' | 'small' | 'medium' | 'large' | Partial<Record<'repositories' | 'projects' | 'members' | 'pullRequestsPerRepo' | 'commitsPerRepo' | 'pipelinesPerRepo', number>>;
+  readonly switches?: Record<string, unknown>;
+  readonly faults?: SimulatorFaults;
+  readonly rateLimits?: { cloudPerHour?: number; cloudWindowScale?: number; cloudRetryAfter?: boolean; dataCenterBucket?: { capacity: number; fillPerSecond: number } };
+  readonly dataCenterContextPath?: string;
+}
+
+export interface SimCredential {
+  readonly description: string;
+  readonly config: { accessToken?: string; email?: string; apiToken?: string; username?: string; password?: string };
+  readonly scopes: readonly string[];
+}
+
+export type ApiObject = Record<string, unknown>;
+
+/** Cloud ground truth (see packages/simulator/src/cloud/truth.ts). Per-PR keys are `${repositoryUuid}#${id}`. */
+export interface CloudTruth {
+  readonly workspace: string;
+  readonly repositories: readonly ApiObject[];
+  readonly members: readonly ApiObject[];
+  readonly pullrequests: Readonly<Record<string, readonly ApiObject[]>>;
+  readonly activity: Readonly<Record<string, readonly ApiObject[]>>;
+  readonly comments: Readonly<Record<string, readonly ApiObject[]>>;
+  readonly prCommits: Readonly<Record<string, readonly ApiObject[]>>;
+  readonly commits: Readonly<Record<string, readonly ApiObject[]>>;
+  readonly pipelines: Readonly<Record<string, readonly ApiObject[]>>;
+}
+
+/** Data Center ground truth (see packages/simulator/src/datacenter/types.ts). Per-PR keys are `${repositoryId}/${id}`. */
+export interface DataCenterTruth {
+  readonly projects: readonly ApiObject[];
+  readonly repositories: readonly ApiObject[];
+  readonly commits: Readonly<Record<number, readonly ApiObject[]>>;
+  readonly pullRequests: Readonly<Record<number, readonly ApiObject[]>>;
+  readonly activities: Readonly<Record<string, readonly ApiObject[]>>;
+  readonly prCommits: Readonly<Record<string, readonly ApiObject[]>>;
+  readonly users: readonly ApiObject[];
+}
+
+export interface SimCounters {
+  total: number;
+  byEndpoint: Record<string, number>;
+  byCredential: Record<string, number>;
+  byStatus: Record<string, number>;
+}
+
+export interface SimApi<Control, Truth> {
+  readonly baseUrl: string;
+  readonly credentials: Readonly<Record<string, SimCredential>>;
+  readonly control: Control;
+  groundTruth(): Truth;
+  counters(): SimCounters;
+  resetCounters(): void;
+}
+
+export interface CloudControlLike {
+  repositories(): string[];
+  renameRepository(repo: string, newName: string): string;
+  setFaults(faults: SimulatorFaults | undefined): void;
+  resetRateLimits(): void;
+  pushCommits(repo: string, options?: { count?: number }): string[];
+}
+
+export interface DataCenterControlLike {
+  addUser(o: { slug: string; displayName?: string; password?: string; sysAdmin?: boolean; projects?: string[] }): { credential: SimCredential };
+  createRepository(o: { projectKey: string; name: string; commits?: number }): ApiObject;
+  createProject(o: { key: string; name?: string }): ApiObject;
+  setFaults(o: { faults?: SimulatorFaults }): void;
+  resetRateLimits(): void;
+}
+
+export interface Simulator {
+  readonly origin: string;
+  readonly cloud: SimApi<CloudControlLike, CloudTruth> & { readonly workspace: string };
+  readonly datacenter: SimApi<DataCenterControlLike, DataCenterTruth>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,3 @@
+export { createDataCenterSimulator, type DataCenterHandle, type DataCenterSimulator } from './simulator.js';
+export type { DataCenterControl, DataCenterSimulatorOptions, DataCenterTruth, PullRequestSelector, RepoSelector, ReviewStatus } from './types.js';
+export type * from './rest.js';
