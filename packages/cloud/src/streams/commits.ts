@@ -3,13 +3,16 @@
  *
  * - First sync: `GET /commits?include=<main branch>` newest first ("reverse chronological … topological
  *   order", Cloud spec), down to `startDate` when one is set.
- * - Later runs: `include=<main branch>&exclude=<previous head>` returns exactly the commits reachable from
- *   the branch and not from the previous head (`git log main ^head`), usually one page, often empty.
+ * - Later runs: `include=<main branch>&exclude=<parents of the previous head>` returns the commits pushed
+ *   since PLUS the previous head itself while it is still on the branch (`git log main ^head~`): one request,
+ *   usually one page, and it proves the push was a fast-forward. (Excluding the head itself would not: a
+ *   force-pushed-away commit still exists, so Bitbucket answers normally and a rewrite would go unnoticed.)
  *   The form POST is used when the query would be too long ("When the include and exclude parameters are
  *   more than can fit in a query string, clients can use a x-www-form-urlencoded POST instead").
- * - Force-push (the previous head is gone: the exclude answers 404) or a changed main branch: walk from the
- *   new head and stop once every parent line reaches a commit known from the cursor's bounded set of recent
- *   hashes, or passes a bounded look-back before the oldest of them. No history replay, no lost commit.
+ * - Force-push (the previous head is no longer on the branch, or a 404 for a garbage-collected commit) or a
+ *   changed main branch: walk from the new head and stop once every parent line reaches a commit known from
+ *   the cursor's bounded set of recent hashes, or passes a bounded look-back before the oldest of them. No
+ *   history replay, no lost commit; known commits that fell off the branch get deletion markers.
  * - Idle gate: while the repository's `updated_on` (free, from the listing) is unchanged and pushes bump it,
  *   nothing is requested at all.
  */
@@ -19,18 +22,21 @@ import { COMMIT_FIELDS, listFields } from '../fields.js';
 import { listPages } from '../listing.js';
 import { repositoryBase, repositoryFacts, requestContext, type RepositoryPartition } from '../partition.js';
 import type { CloudCommit } from '../records.js';
+import { millis } from '../time.js';
+import { rememberMergeCommit } from './merge-registry.js';
 
 export const COMMITS = 'commits';
 
 export interface CommitsCursor {
   readonly version: 1;
-  /** The main branch the history was read from. */
+  /** The main branch the history was read from (null: an empty repository). */
   readonly branch: string | null;
-  /** Its head when last read. */
+  /** Its head when last read, and the head's parents (excluded next time, so the head itself shows up). */
   readonly head?: string | undefined;
+  readonly headParents?: readonly string[] | undefined;
   /** The repository's `updated_on` when last read (the idle gate). */
   readonly updatedOn?: string | undefined;
-  /** Full hashes of the newest known commits, newest first, bounded by `knownCommits`. */
+  /** Full hashes of the newest known commits of the branch, newest first, bounded by `knownCommits`. */
   readonly known: readonly string[];
   /** Date of the oldest commit in `known` (or older): the force-push look-back starts there. */
   readonly oldest?: string | undefined;
@@ -45,6 +51,17 @@ export type CommitRecord = CloudCommit & { readonly repository_uuid: string };
 /** Primary key of a commit: repository UUID and full hash (forks share hashes). */
 export function commitKey(record: { readonly repository_uuid: string; readonly hash: string }): string {
   return `${record.repository_uuid}:${record.hash}`;
+}
+
+type Ctx = PartitionContext<RepositoryPartition, CommitsCursor, CloudConfig>;
+
+/** What one run learned: commits written (newest first) and known commits no longer on the branch. */
+interface Walk {
+  /** The branch's newest commit as this run saw it (written or known). */
+  tip?: CloudCommit | undefined;
+  readonly emitted: CommitRecord[];
+  removed: string[];
+  missing: boolean;
 }
 
 export const commitsStream: StreamDefinition<RepositoryPartition, CommitsCursor, CloudConfig> = {
@@ -67,127 +84,161 @@ export const commitsStream: StreamDefinition<RepositoryPartition, CommitsCursor,
       return { version: 1, branch: null, updatedOn: facts.updatedOn, known: cursor?.known ?? [], oldest: cursor?.oldest };
     }
 
-    const emitted: CommitRecord[] = [];
-    let outcome: WalkOutcome;
-    if (cursor?.head !== undefined && cursor.branch === branch) {
-      outcome = await readRange(ctx, partition, branch, cursor.head, emitted);
-      if (outcome === 'missing') outcome = await walkToKnown(ctx, partition, branch, cursor, emitted);
+    const walk: Walk = { emitted: [], removed: [], missing: false };
+    if (cursor?.head !== undefined && cursor.branch === branch && (cursor.headParents?.length ?? 0) > 0) {
+      const fastForward = await readSince(ctx, partition, branch, cursor, walk);
+      if (!fastForward) await walkToKnown(ctx, partition, branch, cursor, walk);
     } else if (cursor !== undefined && cursor.known.length > 0) {
-      outcome = await walkToKnown(ctx, partition, branch, cursor, emitted);
+      await walkToKnown(ctx, partition, branch, cursor, walk);
     } else {
-      outcome = await readHistory(ctx, partition, branch, emitted);
+      await readHistory(ctx, partition, branch, walk);
     }
-    if (outcome === 'missing') {
+    if (walk.missing) {
       // The main branch the listing named is gone (deleted or renamed since): try again next run.
       ctx.absence(`main branch "${branch}" not found`, 404);
-      return { ...(cursor ?? { version: 1, known: [] }), version: 1, branch: cursor?.branch ?? null, updatedOn: undefined };
+      return cursor === undefined ? undefined : { ...cursor, updatedOn: undefined };
     }
-    const head = emitted[0]?.hash ?? (cursor?.branch === branch ? cursor.head : undefined);
-    return { version: 1, branch, head, updatedOn: facts.updatedOn, ...remember(emitted, cursor, config.knownCommits) };
+    for (const hash of walk.removed) await ctx.deleted(COMMITS, commitKey({ repository_uuid: partition.key, hash }));
+
+    const tip = walk.tip;
+    return {
+      version: 1,
+      branch,
+      head: tip !== undefined ? tip.hash : cursor?.head,
+      headParents: tip !== undefined ? parentsOf(tip) : cursor?.headParents,
+      updatedOn: facts.updatedOn,
+      ...remember(walk, cursor, config.knownCommits),
+    };
   },
 };
 
-type WalkOutcome = 'done' | 'missing';
-
-/** The commits of `include` not reachable from `exclude`: exactly what was pushed since. 404 = exclude (or include) gone. */
-async function readRange(ctx: Ctx, partition: RepositoryPartition, branch: string, exclude: string, emitted: CommitRecord[]): Promise<WalkOutcome> {
-  const pages = commitPages(ctx, partition, { include: branch, exclude });
+/**
+ * `include=<branch>&exclude=<parents of the previous head>`: the new commits and the previous head. Returns
+ * false when the previous head is not among them (the branch was rewritten) or a ref is unknown (404).
+ */
+async function readSince(ctx: Ctx, partition: RepositoryPartition, branch: string, cursor: CommitsCursor, walk: Walk): Promise<boolean> {
+  const head = cursor.head as string;
+  const fresh: CloudCommit[] = [];
+  let sawHead = false;
+  const pages = commitPages(ctx, partition, { include: [branch], exclude: cursor.headParents ?? [] });
   for await (const page of pages) {
-    for (const commit of page.items) await emit(ctx, partition, commit, emitted);
+    for (const commit of page.items) {
+      walk.tip ??= commit;
+      if (commit.hash === head) sawHead = true;
+      else fresh.push(commit);
+    }
   }
-  return pages.missing() ? 'missing' : 'done';
+  if (pages.missing() || !sawHead) {
+    walk.tip = undefined;
+    return false;
+  }
+  for (const commit of fresh) await emit(ctx, partition, commit, walk);
+  return true;
 }
 
 /** A first sync: the whole history of the branch (down to `startDate`). */
-async function readHistory(ctx: Ctx, partition: RepositoryPartition, branch: string, emitted: CommitRecord[]): Promise<WalkOutcome> {
+async function readHistory(ctx: Ctx, partition: RepositoryPartition, branch: string, walk: Walk): Promise<void> {
   const start = ctx.startDate?.getTime();
-  const pages = commitPages(ctx, partition, { include: branch });
+  const pages = commitPages(ctx, partition, { include: [branch], exclude: [] });
   for await (const page of pages) {
     let anyNewer = false;
     for (const commit of page.items) {
-      if (start !== undefined && time(commit.date) < start) continue;
+      walk.tip ??= commit;
+      if (start !== undefined && millis(commit.date) < start) continue;
       anyNewer = true;
-      await emit(ctx, partition, commit, emitted);
+      await emit(ctx, partition, commit, walk);
     }
     // Topological order is close to date order but not exactly: stop only after a page that is all older.
     if (start !== undefined && !anyNewer) break;
   }
-  return pages.missing() ? 'missing' : 'done';
+  walk.missing = pages.missing();
 }
 
 /**
- * After a force-push or a main-branch change: walks from the new head, following only the parent lines
- * not yet known (a frontier of needed hashes). Stops when the frontier is empty (every line reached a known
- * commit) or a commit is older than the look-back floor (`oldest` known − `forcePushLookbackDays`).
+ * After a force-push or a main-branch change: walks from the new head, following only the parent lines not
+ * yet known (a frontier of needed hashes). Stops when the frontier is empty (every line reached a known
+ * commit) or a commit is older than the look-back floor (`oldest` known − `forcePushLookbackDays`). Known
+ * commits newer than the newest known commit reached, and not seen on the way, fell off the branch.
  */
-async function walkToKnown(
-  ctx: Ctx,
-  partition: RepositoryPartition,
-  branch: string,
-  cursor: CommitsCursor,
-  emitted: CommitRecord[],
-): Promise<WalkOutcome> {
-  const known = new Set(cursor.known);
-  const floor = cursor.oldest === undefined ? undefined : time(cursor.oldest) - ctx.config.forcePushLookbackDays * 86_400_000;
+async function walkToKnown(ctx: Ctx, partition: RepositoryPartition, branch: string, cursor: CommitsCursor, walk: Walk): Promise<void> {
+  const position = new Map(cursor.known.map((hash, index) => [hash, index]));
+  const floor = cursor.oldest === undefined ? undefined : millis(cursor.oldest) - ctx.config.forcePushLookbackDays * 86_400_000;
   const frontier = new Set<string>();
+  const seen = new Set<string>();
+  let newestReached: number | undefined;
   let first = true;
-  const pages = commitPages(ctx, partition, { include: branch });
+  const pages = commitPages(ctx, partition, { include: [branch], exclude: [] });
   walk: for await (const page of pages) {
     for (const commit of page.items) {
-      if (first) frontier.add(commit.hash);
+      if (first) {
+        frontier.add(commit.hash);
+        walk.tip = commit;
+      }
       first = false;
+      seen.add(commit.hash);
       if (!frontier.delete(commit.hash)) continue; // only reachable through known commits
-      if (known.has(commit.hash)) {
+      const known = position.get(commit.hash);
+      if (known !== undefined) {
+        newestReached = Math.min(newestReached ?? known, known);
         if (frontier.size === 0) break walk;
         continue;
       }
-      await emit(ctx, partition, commit, emitted);
+      await emit(ctx, partition, commit, walk);
       for (const parent of commit.parents ?? []) if (parent.hash !== undefined) frontier.add(parent.hash);
       if (frontier.size === 0) break walk;
-      if (floor !== undefined && time(commit.date) < floor) break walk;
+      if (floor !== undefined && millis(commit.date) < floor) break walk;
     }
   }
-  if (!first) ctx.note('full_resync', `${partition.name}: history rewritten, walked back to known commits`);
-  return pages.missing() ? 'missing' : 'done';
+  walk.missing = pages.missing();
+  if (walk.missing) return;
+  ctx.note('full_resync', `${partition.name}: main branch rewritten or changed; walked back to known commits`);
+  // Without reaching a known commit nothing can be said about what was removed: write no deletion.
+  if (newestReached !== undefined) walk.removed = cursor.known.slice(0, newestReached).filter((hash) => !seen.has(hash));
 }
 
-type Ctx = PartitionContext<RepositoryPartition, CommitsCursor, CloudConfig>;
-
-async function emit(ctx: Ctx, partition: RepositoryPartition, commit: CloudCommit, emitted: CommitRecord[]): Promise<void> {
+async function emit(ctx: Ctx, partition: RepositoryPartition, commit: CloudCommit, walk: Walk): Promise<void> {
   const record: CommitRecord = { ...commit, repository_uuid: partition.key };
-  emitted.push(record);
+  walk.emitted.push(record);
+  if ((commit.parents?.length ?? 0) >= 2) rememberMergeCommit(ctx.client, partition.key, commit.hash);
   await ctx.record(COMMITS, record);
 }
 
-/** The cursor's bounded memory of recent hashes: this run's commits (newest first) before the older ones. */
-function remember(emitted: readonly CommitRecord[], cursor: CommitsCursor | undefined, limit: number): Pick<CommitsCursor, 'known' | 'oldest'> {
+function parentsOf(commit: CloudCommit): string[] {
+  return (commit.parents ?? []).map((parent) => parent.hash).filter((hash): hash is string => hash !== undefined);
+}
+
+/** The cursor's bounded memory of recent hashes: this run's commits (newest first) before the older ones still on the branch. */
+function remember(walk: Walk, cursor: CommitsCursor | undefined, limit: number): Pick<CommitsCursor, 'known' | 'oldest'> {
+  const removed = new Set(walk.removed);
   const seen = new Set<string>();
   const known: string[] = [];
-  for (const hash of [...emitted.map((commit) => commit.hash), ...(cursor?.known ?? [])]) {
+  for (const hash of [...walk.emitted.map((commit) => commit.hash), ...(cursor?.known ?? [])]) {
     if (known.length >= limit) break;
-    if (seen.has(hash)) continue;
+    if (seen.has(hash) || removed.has(hash)) continue;
     seen.add(hash);
     known.push(hash);
   }
-  const dates = new Map(emitted.map((commit) => [commit.hash, commit.date]));
+  const dates = new Map(walk.emitted.map((commit) => [commit.hash, commit.date]));
   const lastKept = known[known.length - 1];
   // The oldest date among what is kept: this run's date of the last kept commit, else the previous floor (older, so safe).
-  const oldestThisRun = lastKept === undefined ? undefined : dates.get(lastKept);
-  const oldest = [oldestThisRun, cursor?.oldest].filter((date): date is string => date !== undefined).sort((a, b) => time(a) - time(b))[0];
+  const candidates = [lastKept === undefined ? undefined : dates.get(lastKept), cursor?.oldest].filter((date): date is string => date !== undefined);
+  const oldest = candidates.sort((a, b) => millis(a) - millis(b))[0];
   return { known, oldest };
 }
 
 /** Pages of a commits listing; a 404 (a ref that does not exist) ends it and is reported by `missing()`. */
-function commitPages(ctx: Ctx, partition: RepositoryPartition, refs: { include: string; exclude?: string }): AsyncIterable<Page<CloudCommit>> & { missing(): boolean } {
+function commitPages(
+  ctx: Ctx,
+  partition: RepositoryPartition,
+  refs: { include: readonly string[]; exclude: readonly string[] },
+): AsyncIterable<Page<CloudCommit>> & { missing(): boolean } {
   const client: ApiClient = ctx.client;
   let missing = false;
-  const refQuery: Query = { include: refs.include, ...(refs.exclude === undefined ? {} : { exclude: refs.exclude }) };
+  const refQuery: Query = { include: [...refs.include], ...(refs.exclude.length === 0 ? {} : { exclude: [...refs.exclude] }) };
   const query = { pagelen: ctx.config.pageSizes.commits, fields: listFields(COMMIT_FIELDS) };
-  const long = new URLSearchParams(Object.entries(refQuery).map(([key, value]): [string, string] => [key, String(value)])).toString().length > MAX_QUERY_LENGTH;
+  const length = [...refs.include, ...refs.exclude].reduce((sum, ref) => sum + encodeURIComponent(ref).length + 9, 0);
   const url = `${repositoryBase(ctx.config, partition)}/commits`;
-  const request = long
-    ? { method: 'POST' as const, url, query, body: { form: refQuery } }
-    : { url, query: { ...query, ...refQuery } };
+  const request = length > MAX_QUERY_LENGTH ? { method: 'POST' as const, url, query, body: { form: refQuery } } : { url, query: { ...query, ...refQuery } };
   const pages = listPages<CloudCommit>(
     client,
     { ...request, context: requestContext(COMMITS, partition), expect: [404], signal: ctx.signal },
@@ -201,13 +252,8 @@ function commitPages(ctx: Ctx, partition: RepositoryPartition, refs: { include: 
         any = true;
         yield page;
       }
-      // cloudPages ends without a page on an expected status (the 404 of an unknown ref).
+      // The paginator ends without a page on an expected status (the 404 of an unknown ref).
       if (!any) missing = true;
     },
   };
-}
-
-function time(date: string | undefined): number {
-  const value = date === undefined ? Number.NaN : Date.parse(date);
-  return Number.isNaN(value) ? 0 : value;
 }

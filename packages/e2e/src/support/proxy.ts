@@ -25,6 +25,8 @@ export interface ProxyHooks {
   onRequest?(request: ProxiedRequest): ProxyAnswer | undefined | void;
   /** Rewrites a JSON answer of the simulator (after the origin rewrite). */
   rewriteJson?(body: unknown, request: ProxiedRequest): unknown;
+  /** Delay before forwarding each request (so that time budgets run out mid-sync). */
+  readonly latencyMs?: number;
 }
 
 export interface RunningProxy {
@@ -62,6 +64,7 @@ export async function startProxy(target: string, hooks: ProxyHooks = {}): Promis
       res.end(answer.body);
       return;
     }
+    if (hooks.latencyMs !== undefined && hooks.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, hooks.latencyMs));
     forwarded += 1;
     const upstream = await forward(targetUrl, req, Buffer.concat(chunks));
     if (upstream === undefined) {

@@ -21,20 +21,15 @@ export function generateDataset(seed: number, size: SimSize, clock: SimClock): D
   const rng = new Rng(seed);
   generateUsers(ds, rng.fork('users'), Math.max(3, size.members));
   generateProjects(ds, rng.fork('projects'), Math.max(1, size.projects));
-  generateRepositories(ds, rng.fork('repositories'), Math.max(0, size.repositories));
+  const empty = generateRepositories(ds, rng.fork('repositories'), Math.max(0, size.repositories));
   const end = clock.now() - 60_000;
   for (const repository of ds.repositories) {
-    if (!isEmptyRepository(ds, repository)) {
+    if (!empty.has(repository.idx)) {
       generateHistory(ds, rng.fork(`history:${repository.idx}`), repository, size, end - HISTORY_MS, end);
     }
   }
   ds.sealGeneration();
   return ds;
-}
-
-const emptyRepositories = new WeakMap<Dataset, Set<number>>();
-function isEmptyRepository(ds: Dataset, repository: RepositoryRecord): boolean {
-  return emptyRepositories.get(ds)?.has(repository.idx) ?? false;
 }
 
 function generateUsers(ds: Dataset, rng: Rng, count: number): void {
@@ -83,10 +78,10 @@ function generateProjects(ds: Dataset, rng: Rng, count: number): void {
   ds.invalidate();
 }
 
-function generateRepositories(ds: Dataset, rng: Rng, count: number): void {
+/** Creates the repositories; returns the indexes of those that stay empty (never pushed to). */
+function generateRepositories(ds: Dataset, rng: Rng, count: number): Set<number> {
   const ordered = ds.orderedProjects();
   const empties = new Set<number>();
-  emptyRepositories.set(ds, empties);
   const slugs = new Set<string>();
   let id = 0;
   for (let i = 0; i < count; i++) {
@@ -105,6 +100,7 @@ function generateRepositories(ds: Dataset, rng: Rng, count: number): void {
     if (i > 0 && count >= 4 && (i === count - 1 || rng.chance(0.03))) empties.add(i);
   }
   ds.invalidate();
+  return empties;
 }
 
 function pickAuthor(ds: Dataset, rng: Rng): PersonCode {

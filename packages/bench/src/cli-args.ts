@@ -1,0 +1,35 @@
+/** The command line of `pnpm bench`: `--scenarios a,b`, `--quick`, `--out FILE`, `--no-startup`. */
+
+export interface BenchArgs {
+  readonly scenarios: readonly string[];
+  readonly quick: boolean;
+  /** Where to write the report. @default BENCHMARKS.md (in the working directory, the repository root under `pnpm bench`) */
+  readonly out: string;
+  readonly startup: boolean;
+}
+
+export const USAGE = 'usage: node packages/bench/dist/run.js [--scenarios cloud,datacenter-medium,...] [--quick] [--out BENCHMARKS.md] [--no-startup]';
+
+/** Parses the arguments; throws with the usage on anything unknown. */
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  let scenarios: string[] = [];
+  let quick = false;
+  let out = 'BENCHMARKS.md';
+  let startup = true;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = (): string => {
+      const next = inline ?? argv[++i];
+      if (next === undefined || next === '') throw new Error(`${name} needs a value\n${USAGE}`);
+      return next;
+    };
+    if (name === '--scenarios') scenarios = value().split(',').map((s) => s.trim()).filter((s) => s !== '');
+    else if (name === '--quick') quick = true;
+    else if (name === '--out') out = value();
+    else if (name === '--no-startup') startup = false;
+    else if (name === '--') continue;
+    else throw new Error(`unknown argument '${arg}'\n${USAGE}`);
+  }
+  return { scenarios, quick, out, startup };
+}
