@@ -1,1 +1,10 @@
-export {};
+export { configSchema, credentialSchema, type RawConfig, type CredentialInput } from './config/schema.js';
+export { validateConfig, ConfigProblems, formatProblem, type SyncConfig, type ValidateOptions } from './config/validate.js';
+export { loadConfig, readConfigFile, type LoadOptions } from './config/load.js';
+export { buildJsonSchema, renderJsonSchema, JSON_SCHEMA_PATH } from './config/json-schema.js';
+export { SETTING_OPTIONS, CREDENTIAL_OPTIONS, type OptionSpec } from './config/options.js';
+export { renderSummary, type SummaryContext, type CursorOrigin } from './summary/markdown.js';
+export { cacheKeyPrefix, artifactName } from './run/scope.js';
+export { prepareSync, executeSync, type PreparedSync } from './run/sync-job.js';
+export { mergeWithReport, type MergeReport, type StreamChange } from './merge/merge.js';
+export { runCli } from './cli/run-cli.js';

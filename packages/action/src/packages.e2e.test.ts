@@ -103,7 +103,7 @@ function exampleEnv(code: string, name: string): Record<string, string> {
   return env;
 }
 
-describe.skipIf(!built)('the packed packages, installed alone', () => {
+describe.skipIf(!built)('the packed packages, installed alone', { timeout: 180_000 }, () => {
   for (const name of NAMES) {
     const code = examples.get(name);
     it.skipIf(code === undefined)(`runs the @bbsync/${name} README example`, async () => {

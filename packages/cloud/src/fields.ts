@@ -1,5 +1,9 @@
 /**
- * `fields=` projections: only what bbsync stores crosses the wire. Whitelists MUST keep `next`
+ * `fields=` projections: only what bbsync stores crosses the wire. Records of repository streams name their
+ * repository by `repository_uuid` (added by bbsync) and keep no field that embeds its slug or full name
+ * (`links`, `repository.full_name`): a rename would otherwise leave every stored child record stale. Activity
+ * `update` items keep who changed the state and when, not the pull request's title, description or branches,
+ * which Bitbucket renders as they are now rather than as they were (the pull request record has those). Whitelists MUST keep `next`
  * ("The pagination keys must be whitelisted too if you whitelist", Cloud REST narrative; core refuses a
  * whitelist without it). Single-object GETs use the same lists without the `values.` prefix, so a record
  * has the same shape whichever request fetched it.
@@ -50,11 +54,9 @@ export const PULL_REQUEST_FIELDS: readonly string[] = [
   'source.branch.name',
   'source.commit.hash',
   'source.repository.uuid',
-  'source.repository.full_name',
   'destination.branch.name',
   'destination.commit.hash',
   'destination.repository.uuid',
-  'destination.repository.full_name',
   'merge_commit.hash',
   'close_source_branch',
   ...under('closed_by', USER),
@@ -69,7 +71,6 @@ export const PULL_REQUEST_FIELDS: readonly string[] = [
   'participants.approved',
   'participants.state',
   'participants.participated_on',
-  'links.html.href',
 ];
 
 export const COMMIT_FIELDS: readonly string[] = [
@@ -81,8 +82,6 @@ export const COMMIT_FIELDS: readonly string[] = [
   ...under('author.user', USER),
   'parents.hash',
   'repository.uuid',
-  'repository.full_name',
-  'links.html.href',
 ];
 
 export const COMMENT_FIELDS: readonly string[] = [
@@ -100,7 +99,22 @@ export const COMMENT_FIELDS: readonly string[] = [
   'inline.outdated',
   'parent.id',
   'pullrequest.id',
-  'links.html.href',
+];
+
+/** Activity items (per pull request and the repository-wide feed). */
+export const ACTIVITY_FIELDS: readonly string[] = [
+  'pull_request.id',
+  'update.date',
+  'update.state',
+  'update.reason',
+  ...under('update.author', USER),
+  'approval.date',
+  ...under('approval.user', USER),
+  'approval.pullrequest.id',
+  'changes_request.date',
+  ...under('changes_request.user', USER),
+  'changes_request.pullrequest.id',
+  ...under('comment', COMMENT_FIELDS),
 ];
 
 export const PIPELINE_FIELDS: readonly string[] = [
@@ -112,8 +126,16 @@ export const PIPELINE_FIELDS: readonly string[] = [
   'run_number',
   'duration_in_seconds',
   'build_seconds_used',
-  'state',
-  'target',
+  'state.name',
+  'state.type',
+  'state.stage',
+  'state.result',
+  'target.type',
+  'target.ref_type',
+  'target.ref_name',
+  'target.selector',
+  'target.commit.type',
+  'target.commit.hash',
   'trigger',
   ...under('creator', USER),
 ];

@@ -115,7 +115,7 @@ function cacheSavedBy(run: ActionRun): boolean {
 
 const describeBundled = bundled ? describe : describe.skip;
 
-describeBundled('the bundled action (dist/)', () => {
+describeBundled('the bundled action (dist/)', { timeout: 120_000 }, () => {
   it('run 1 syncs fully and saves a cursor; run 2 restores it and syncs only the changes', async () => {
     const prefix = 'e2e-incremental';
     const first = await runAction(cloudInputs({ 'cache-key-prefix': prefix }));

@@ -7,6 +7,7 @@ export const CLOUD_STREAMS = [
   'pull_request_activity',
   'pull_request_comments',
   'pull_request_commits',
+  'commit_details',
   'pipelines',
 ] as const;
 
@@ -21,5 +22,6 @@ export const STREAM_SCOPES: Readonly<Record<CloudStreamName, string>> = {
   pull_request_activity: 'pullrequest',
   pull_request_comments: 'pullrequest',
   pull_request_commits: 'pullrequest',
+  commit_details: 'pullrequest',
   pipelines: 'pipeline',
 };

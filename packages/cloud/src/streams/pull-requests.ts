@@ -24,8 +24,10 @@ import { activityRecord, commentRecord, readActivity, readComments, readCommits 
 import { MAX_HEADS, type PullRequestsCursor } from './pull-requests/cursor.js';
 import { readActivityFeed, type FeedRead } from './pull-requests/feed.js';
 import { HashResolver } from './pull-requests/hashes.js';
+import { commitKey } from './commits.js';
 import {
   activityKey,
+  COMMIT_DETAILS,
   commentKey,
   PULL_REQUEST_ACTIVITY,
   PULL_REQUEST_COMMENTS,
@@ -50,6 +52,7 @@ export const pullRequestsStream: StreamDefinition<RepositoryPartition, PullReque
     { name: PULL_REQUEST_ACTIVITY, primaryKey: activityKey },
     { name: PULL_REQUEST_COMMENTS, primaryKey: commentKey },
     { name: PULL_REQUEST_COMMITS, primaryKey: pullRequestCommitKey },
+    { name: COMMIT_DETAILS, primaryKey: commitKey },
   ],
   scope: 'repository',
   requires: 'pullrequest',
@@ -91,6 +94,7 @@ export const pullRequestsStream: StreamDefinition<RepositoryPartition, PullReque
 
     const heads: Record<string, string> = { ...(cursor?.heads ?? {}) };
     const resolver = new HashResolver(ctx as PartitionContext<RepositoryPartition, unknown, CloudConfig>, partition, base, cursor?.hashes ?? []);
+    const annotate: { pullRequest: CloudPullRequest; commitsListed: boolean }[] = [];
     for (const pullRequest of changed.values()) {
       const id = pullRequest.id;
       if (mode !== 'children') {
@@ -98,12 +102,19 @@ export const pullRequestsStream: StreamDefinition<RepositoryPartition, PullReque
         if (ctx.wants(PULL_REQUEST_COMMENTS)) await readComments(ctx, partition, base, id);
       }
       const source = pullRequest.source?.commit?.hash;
+      // Whether Bitbucket still lists this pull request's commits (unknown when they were not read: assume so).
+      let commitsListed = true;
       if (ctx.wants(PULL_REQUEST_COMMITS) && (cursor === undefined || source === undefined || heads[String(id)] !== source)) {
         const hashes = await readCommits(ctx, partition, base, id);
         for (const hash of hashes ?? []) resolver.add(hash);
+        commitsListed = hashes !== undefined && hashes.length > 0;
         if (source !== undefined) heads[String(id)] = source;
       }
-      await resolver.annotate(pullRequest);
+      annotate.push({ pullRequest, commitsListed });
+    }
+    // Last, once everything else was read: merge commits the commits definition read meanwhile resolve for free.
+    for (const { pullRequest, commitsListed } of annotate) {
+      await resolver.annotate(pullRequest, commitsListed);
       if (ctx.wants(PULL_REQUESTS)) await ctx.record(PULL_REQUESTS, { ...pullRequest, repository_uuid: partition.key });
     }
 

@@ -5,7 +5,7 @@
  * includes `reviewers` and `participants`. Records are trimmed to the fields the streams keep.
  */
 import { BbsyncError } from '@bbsync/core';
-import { COMMENT_FIELDS, PULL_REQUEST_FIELDS } from '../fields.js';
+import { ACTIVITY_FIELDS, COMMENT_FIELDS, PULL_REQUEST_FIELDS } from '../fields.js';
 import { project } from '../project.js';
 import type { CloudUser } from '../records.js';
 import { PULL_REQUEST_ACTIVITY, PULL_REQUEST_COMMENTS, PULL_REQUESTS } from '../streams/pull-requests/keys.js';
@@ -77,20 +77,24 @@ export function parseWebhookEvent(headers: Headers, rawBody: Buffer | string): W
 
   const scope = { repository_uuid: repositoryUuid };
   const child = { ...scope, pull_request_id: pr.id };
-  const reference = { type: 'pullrequest', id: pr.id, title: pr.title, links: project(pr.links, ['self', 'html']) };
+  const reference = { type: 'pullrequest', id: pr.id };
   const records: WebhookRecord[] = [{ stream: PULL_REQUESTS, record: { ...(project(pr, PULL_REQUEST_FIELDS) as object), ...scope } }];
+  const activity = (item: Record<string, unknown>): WebhookRecord => ({
+    stream: PULL_REQUEST_ACTIVITY,
+    record: { ...(project({ ...item, pull_request: reference }, ACTIVITY_FIELDS) as object), ...child },
+  });
 
   switch (event) {
     case 'pullrequest:approved':
       if (payload.approval !== undefined) {
         const approval = { date: payload.approval.date, pullrequest: reference, user: payload.approval.user ?? payload.actor };
-        records.push({ stream: PULL_REQUEST_ACTIVITY, record: { approval, pull_request: reference, ...child } });
+        records.push(activity({ approval }));
       }
       break;
     case 'pullrequest:changes_request_created':
       if (payload.changes_request !== undefined) {
         const request = { date: payload.changes_request.date, pullrequest: reference, user: payload.changes_request.user ?? payload.actor };
-        records.push({ stream: PULL_REQUEST_ACTIVITY, record: { changes_request: request, pull_request: reference, ...child } });
+        records.push(activity({ changes_request: request }));
       }
       break;
     case 'pullrequest:comment_created':
@@ -102,7 +106,7 @@ export function parseWebhookEvent(headers: Headers, rawBody: Buffer | string): W
         const comment = { ...(project({ ...payload.comment, pullrequest: payload.comment.pullrequest ?? reference }, COMMENT_FIELDS) as object) };
         if (event === 'pullrequest:comment_deleted') (comment as { deleted?: boolean }).deleted = true;
         records.push({ stream: PULL_REQUEST_COMMENTS, record: { ...comment, ...child } });
-        records.push({ stream: PULL_REQUEST_ACTIVITY, record: { comment: payload.comment, pull_request: reference, ...child } });
+        records.push(activity({ comment: { ...payload.comment, pullrequest: payload.comment.pullrequest ?? reference } }));
       }
       break;
     default:

@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../clock.js';
 import { BbsyncError, configError } from '../errors.js';
 import { syncDir, writeFileAtomic } from '../state/durable-file.js';
 import { BucketFiles } from './merge-buckets.js';
-import { listSegments, readLines, type SegmentFile } from './read-records.js';
+import { listSegments, readLinesInOrder, SegmentReadError, type SegmentFile } from './read-records.js';
 import { STREAMS_FOLDER } from './run-writer.js';
 import { SegmentWriter } from './segment-writer.js';
 
@@ -122,11 +122,9 @@ async function mergeStream(stream: string, files: readonly SegmentFile[], settin
   const bucketCount = Math.min(MAX_BUCKETS, Math.max(1, Math.ceil(estimate / settings.bucketBytes)));
   try {
     if (bucketCount === 1) {
-      for (const file of files) {
-        for await (const [line, envelope] of envelopes(file)) {
-          fold.count(envelope);
-          fold.apply(envelope, line);
-        }
+      for await (const [line, envelope] of envelopes(files)) {
+        fold.count(envelope);
+        fold.apply(envelope, line);
       }
       await fold.drainTo(output);
     } else {
@@ -134,11 +132,9 @@ async function mergeStream(stream: string, files: readonly SegmentFile[], settin
       await mkdir(bucketFolder, { recursive: true });
       const buckets = new BucketFiles(bucketFolder, bucketCount);
       try {
-        for (const file of files) {
-          for await (const [line, envelope] of envelopes(file)) {
-            fold.count(envelope);
-            await buckets.add(envelope.key, line);
-          }
+        for await (const [line, envelope] of envelopes(files)) {
+          fold.count(envelope);
+          await buckets.add(envelope.key, line);
         }
         await buckets.close();
       } catch (error) {
@@ -146,7 +142,7 @@ async function mergeStream(stream: string, files: readonly SegmentFile[], settin
         throw error;
       }
       for (const path of buckets.paths) {
-        for await (const [line, envelope] of envelopes({ path, gzip: false })) fold.apply(envelope, line);
+        for await (const [line, envelope] of envelopes([{ stream, path, gzip: false, bytes: Number.POSITIVE_INFINITY }])) fold.apply(envelope, line);
         await fold.drainTo(output);
         await unlink(path);
       }
@@ -189,11 +185,16 @@ interface ParsedEnvelope {
   readonly deleted: boolean;
 }
 
-/** The lines of a file with their parsed key and deletion flag; a line that is not an envelope is an error. */
-async function* envelopes(file: Pick<SegmentFile, 'path' | 'gzip'>): AsyncGenerator<[string, ParsedEnvelope]> {
+/** The lines of files, in order, with their parsed key and deletion flag; a line that is not an envelope is an error. */
+async function* envelopes(files: readonly SegmentFile[]): AsyncGenerator<[string, ParsedEnvelope]> {
+  let current: SegmentFile | undefined;
   let lineNumber = 0;
   try {
-    for await (const line of readLines(file)) {
+    for await (const [file, line] of readLinesInOrder(files)) {
+      if (file !== current) {
+        current = file;
+        lineNumber = 0;
+      }
       lineNumber += 1;
       const parsed = JSON.parse(line) as { key?: unknown; deleted?: unknown } | null;
       if (typeof parsed !== 'object' || parsed === null || typeof parsed.key !== 'string' || typeof parsed.deleted !== 'boolean') {
@@ -203,7 +204,9 @@ async function* envelopes(file: Pick<SegmentFile, 'path' | 'gzip'>): AsyncGenera
     }
   } catch (error) {
     if (error instanceof BbsyncError) throw error;
-    throw new BbsyncError('config_error', `inputs: ${file.path}${lineNumber > 0 ? `:${lineNumber}` : ''} cannot be read: ${(error as Error).message}`, {
+    const where = error instanceof SegmentReadError ? error.file.path : `${current?.path ?? '?'}:${lineNumber}`;
+    const cause = error instanceof SegmentReadError ? error.cause : error;
+    throw new BbsyncError('config_error', `inputs: ${where} cannot be read: ${(cause as Error).message}`, {
       field: 'inputs',
       cause: error,
       hint: 'Merge only bbsync run or snapshot folders; a finished segment is never broken unless it was changed or truncated after the run.',

@@ -1,9 +1,10 @@
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzip } from 'node:zlib';
 import { compareSegmentNames, parseSegmentName } from './safe-name.js';
 import { STREAMS_FOLDER } from './run-writer.js';
 import type { RecordEnvelope } from './types.js';
@@ -76,11 +77,73 @@ export async function* readLines(file: Pick<SegmentFile, 'path' | 'gzip'>): Asyn
   }
 }
 
+const gunzipAsync = promisify(gunzip);
+
+/** Files up to this size (on disk) are read whole, ahead of time; larger ones are streamed. */
+const SMALL_FILE_BYTES = 256 * 1024;
+/** Small files read ahead of the one being consumed: bounds memory at about this many small files. */
+const READ_AHEAD = 16;
+
+async function readSmallFile(file: SegmentFile): Promise<string[]> {
+  const raw = await readFile(file.path);
+  const text = (file.gzip ? await gunzipAsync(raw) : raw).toString('utf8');
+  return text.split('\n').filter((line) => line.length > 0);
+}
+
+/**
+ * The lines of several segment files, in file order, each with its file. A run holds thousands of small
+ * segments (one per partition and checkpoint), so opening them one after the other would be bound by
+ * file-system latency: small files are read (and gunzipped) ahead, a bounded window at a time.
+ */
+export async function* readLinesInOrder(files: readonly SegmentFile[]): AsyncGenerator<[SegmentFile, string]> {
+  const ahead = new Map<number, Promise<string[]>>();
+  let nextToRead = 0;
+  for (let index = 0; index < files.length; index++) {
+    while (nextToRead < files.length && nextToRead <= index + READ_AHEAD) {
+      const candidate = files[nextToRead] as SegmentFile;
+      if (candidate.bytes <= SMALL_FILE_BYTES) {
+        const read = readSmallFile(candidate);
+        read.catch(() => undefined); // awaited (and thrown) in order below; never an unhandled rejection
+        ahead.set(nextToRead, read);
+      }
+      nextToRead += 1;
+    }
+    const file = files[index] as SegmentFile;
+    const prefetched = ahead.get(index);
+    ahead.delete(index);
+    let lines: Iterable<string> | AsyncIterable<string>;
+    try {
+      lines = prefetched === undefined ? readLines(file) : await prefetched;
+    } catch (error) {
+      throw new SegmentReadError(file, error);
+    }
+    const iterator = Symbol.asyncIterator in lines ? lines[Symbol.asyncIterator]() : lines[Symbol.iterator]();
+    for (;;) {
+      let next: IteratorResult<string>;
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        throw new SegmentReadError(file, error);
+      }
+      if (next.done === true) break;
+      yield [file, next.value];
+    }
+  }
+}
+
+/** A segment file could not be read (missing, truncated, not gzip). */
+export class SegmentReadError extends Error {
+  readonly file: SegmentFile;
+  constructor(file: SegmentFile, cause: unknown) {
+    super(`${file.path} cannot be read: ${(cause as Error).message}`, { cause });
+    this.name = 'SegmentReadError';
+    this.file = file;
+  }
+}
+
 /** Every record envelope of a run or snapshot folder, stream by stream, in fold order. For tests and tools. */
 export async function* readRecords(dir: string): AsyncGenerator<RecordEnvelope> {
   for (const files of (await listSegments(dir)).values()) {
-    for (const file of files) {
-      for await (const line of readLines(file)) yield JSON.parse(line) as RecordEnvelope;
-    }
+    for await (const [, line] of readLinesInOrder(files)) yield JSON.parse(line) as RecordEnvelope;
   }
 }

@@ -10,6 +10,7 @@ import type { CredentialConfig } from '@bbsync/core';
 import { spawnNode, supportFile, type ChildRun } from './child-node.js';
 import { loadConnector } from './connectors.js';
 import { loadCore } from './parts.js';
+import { startProxy } from './proxy.js';
 import type { Simulator } from './sim-types.js';
 import { parseOutcome, type ApiKind, type SyncJob, type SyncOutcome } from './sync-job.js';
 import { actualRecords, diffRecords, expectedRecords, type TruthDiff } from './truth.js';
@@ -105,3 +106,22 @@ export function killPoints(total: number, count: number, seed: number): number[]
 
 /** The seed of this test run: FC_SEED when given (to replay a failure), else a fixed one. */
 export const E2E_SEED = Number(process.env.FC_SEED ?? 20_261_124);
+
+/** Runs one uninterrupted sync through a counting proxy: how many requests a complete sync sends. */
+export async function baselineRun(sim: Simulator, job: (origin: string) => SyncJob): Promise<{ requests: number; outcome: SyncOutcome | undefined; log: string }> {
+  const proxy = await startProxy(sim.origin);
+  try {
+    const result = await startChildSync(job(proxy.origin)).done;
+    return { requests: proxy.count(), outcome: result.outcome, log: result.stdout + result.stderr };
+  } finally {
+    await proxy.close();
+  }
+}
+
+/** The comparison every scenario ends with, in one object so a failure shows everything at once. */
+export function cleanDiff(diff: TruthDiff & { duplicates: string[] }): Pick<TruthDiff, 'missing' | 'unexpected' | 'stale'> & { duplicates: string[] } {
+  return { missing: diff.missing, unexpected: diff.unexpected, stale: diff.stale, duplicates: diff.duplicates };
+}
+
+/** What {@link cleanDiff} must equal. */
+export const NO_DIFFERENCE = { missing: [], unexpected: [], stale: [], duplicates: [] };

@@ -22,6 +22,12 @@ async function main(): Promise<SyncOutcome> {
     logger: silentLogger,
     concurrency: job.concurrency ?? 4,
     maxWaitMs: job.maxWaitMs ?? 20_000,
+    // As the CLI and the action wire it: the client enforces the request budget as a hard cap (requests in flight
+    // included), the engine turns it into a graceful stop.
+    maxRequests: job.maxRequests,
+    ...(job.timeoutMs === undefined
+      ? {}
+      : { transport: core.createUndiciTransport({ headersTimeoutMs: job.timeoutMs, bodyTimeoutMs: job.timeoutMs }) }),
   });
   await mkdir(dirname(job.stateFile), { recursive: true });
   const state = await core.openState(job.stateFile, connector.scope(config));

@@ -18,6 +18,8 @@ export interface SyncJob {
   /** Longest rate-limit wait before the run stops gracefully. */
   readonly maxWaitMs?: number;
   readonly streams?: readonly string[];
+  /** Header and body timeouts of the transport (short ones turn the simulator's stalls into timeouts). */
+  readonly timeoutMs?: number;
 }
 
 /** The line a child prints when its sync returned; followed by the JSON outcome. */

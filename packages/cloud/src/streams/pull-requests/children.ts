@@ -7,7 +7,7 @@
  */
 import type { PartitionContext } from '@bbsync/core';
 import type { CloudConfig } from '../../config.js';
-import { COMMENT_FIELDS, COMMIT_FIELDS, listFields } from '../../fields.js';
+import { ACTIVITY_FIELDS, COMMENT_FIELDS, COMMIT_FIELDS, listFields } from '../../fields.js';
 import { listPages } from '../../listing.js';
 import { requestContext, type RepositoryPartition } from '../../partition.js';
 import { pullRequestPath } from '../../paths.js';
@@ -32,7 +32,7 @@ export async function readActivity(ctx: Ctx, partition: RepositoryPartition, bas
     ctx.client,
     {
       url: pullRequestPath(base, id, 'activity'),
-      query: { pagelen: ctx.config.pageSizes.activity },
+      query: { pagelen: ctx.config.pageSizes.activity, fields: listFields(ACTIVITY_FIELDS) },
       context: requestContext(PULL_REQUEST_ACTIVITY, partition),
       signal: ctx.signal,
     },

@@ -6,6 +6,7 @@
  */
 import type { PartitionContext } from '@bbsync/core';
 import type { CloudConfig } from '../../config.js';
+import { ACTIVITY_FIELDS, listFields } from '../../fields.js';
 import { listPages } from '../../listing.js';
 import { requestContext, type RepositoryPartition } from '../../partition.js';
 import type { CloudActivity } from '../../records.js';
@@ -50,7 +51,7 @@ export async function readActivityFeed(
     ctx.client,
     {
       url: `${base}/pullrequests/activity`,
-      query: { pagelen: ctx.config.pageSizes.activity },
+      query: { pagelen: ctx.config.pageSizes.activity, fields: listFields(ACTIVITY_FIELDS) },
       context: requestContext(PULL_REQUESTS, partition),
       signal: ctx.signal,
     },

@@ -9,6 +9,8 @@ export const PULL_REQUESTS = 'pull_requests';
 export const PULL_REQUEST_ACTIVITY = 'pull_request_activity';
 export const PULL_REQUEST_COMMENTS = 'pull_request_comments';
 export const PULL_REQUEST_COMMITS = 'pull_request_commits';
+/** Commits a pull request names that no other stream gives (the source tip of a pull request whose branch is gone). */
+export const COMMIT_DETAILS = 'commit_details';
 
 export interface RepositoryScoped {
   readonly repository_uuid: string;

@@ -43,7 +43,8 @@ function maybeForeign(call: Call, href: string): string {
   const foreign = new URL(faults?.foreignOrigin ?? 'https://attacker.example');
   const url = new URL(href);
   url.protocol = foreign.protocol;
-  url.host = foreign.host;
+  url.hostname = foreign.hostname;
+  url.port = foreign.port;
   return url.toString();
 }
 

@@ -169,11 +169,13 @@ function makeRepository(data: CloudData, options: GenerateOptions, index: number
   const commitTarget = Math.max(3, Math.round(size.commitsPerRepo * (0.5 + rng.next())));
   let prTarget = Math.max(0, Math.round(size.pullRequestsPerRepo * (0.5 + rng.next())));
   if (index === 0) prTarget = Math.max(prTarget, 5);
-  const merged = Math.round(prTarget * 0.55);
-  const others = prTarget - merged;
-  const open = Math.ceil(others * 0.4);
-  const declined = Math.ceil((others - open) * 0.6);
-  const superseded = others - open - declined;
+  const others = prTarget - Math.round(prTarget * 0.55);
+  // Every state occurs wherever there are enough pull requests for it.
+  const atLeast = prTarget >= 4 ? 1 : 0;
+  const open = Math.max(atLeast, Math.ceil(others * 0.4));
+  const declined = Math.max(atLeast, Math.ceil((others - open) * 0.6));
+  const superseded = Math.max(atLeast, others - open - declined);
+  const merged = Math.max(0, prTarget - open - declined - superseded);
 
   const sideLengths: number[] = [];
   let mergedCommits = 0;
@@ -195,8 +197,9 @@ function makeRepository(data: CloudData, options: GenerateOptions, index: number
   const endMs = now - rng.int(2 * HOUR, 5 * DAY);
   const span = endMs - createdMs;
   // Expected time units per step: 1 per plain commit, ~0.9 per side commit + 0.75 per merge (see below).
-  const units = plain + sideLengths.reduce((sum, len) => sum + 0.9 * len + 0.75, 0) + 2;
-  const gap = span / units;
+  // The gap adapts as history is written so the last commit lands near `endMs`, never after "now".
+  let unitsLeft = plain + sideLengths.reduce((sum, len) => sum + 0.9 * len + 0.75, 0) + 2;
+  let gap = span / unitsLeft;
 
   // Pull requests that are not merged branch off whatever the default branch is when they are created.
   const schedule: { at: number; state: number }[] = [];
@@ -258,7 +261,9 @@ function makeRepository(data: CloudData, options: GenerateOptions, index: number
       const item = schedule[nextScheduled++] as { at: number; state: number };
       createUnmerged(item.at, item.state);
     }
+    gap = Math.max(SECOND, (endMs - t) / Math.max(1, unitsLeft));
     if (steps[s] === 0 || head < 0) {
+      unitsLeft -= 1;
       t += gap * (0.3 + 1.4 * rng.next());
       head = commits.add(commitAt(t, head), head, -1, pick(), CommitKind.Plain, 0);
       continue;
@@ -268,6 +273,7 @@ function makeRepository(data: CloudData, options: GenerateOptions, index: number
     const base = head;
     let parent = base;
     const len = sideLengths[sideIndex++] ?? 1;
+    unitsLeft -= 0.9 * len + 0.75;
     for (let c = 0; c < len; c++) {
       t += gap * (0.3 + 1.2 * rng.next());
       parent = commits.add(commitAt(t, parent), parent, -1, author, CommitKind.Side, prTemp);

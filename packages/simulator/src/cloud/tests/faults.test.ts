@@ -15,22 +15,27 @@ afterAll(() => sim.close());
 
 /** What a client sees: status and content type, 'reset', 'truncated' or 'malformed'. */
 async function outcome(c: CloudClient, path: string): Promise<string> {
+  let response: Response;
   try {
-    const response = await fetch(`${c.base}${path}`, { headers: { authorization: c.authorization ?? '' } });
-    const text = await response.text();
-    const type = response.headers.get('content-type') ?? '';
-    if (response.status === 200) {
-      try {
-        JSON.parse(text);
-      } catch {
-        return 'malformed';
-      }
-    }
-    return `${response.status} ${type.split(';')[0]}`;
-  } catch (error) {
-    const message = String((error as Error & { cause?: Error }).cause?.message ?? (error as Error).message);
-    return /terminated|other side closed|ECONNRESET|socket/i.test(message) ? (message.includes('terminated') ? 'truncated' : 'reset') : `error ${message}`;
+    response = await fetch(`${c.base}${path}`, { headers: { authorization: c.authorization ?? '' } });
+  } catch {
+    return 'reset';
   }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch {
+    return 'truncated';
+  }
+  const type = response.headers.get('content-type') ?? '';
+  if (response.status === 200) {
+    try {
+      JSON.parse(text);
+    } catch {
+      return 'malformed';
+    }
+  }
+  return `${response.status} ${type.split(';')[0]}`;
 }
 
 async function withFaults<T>(faults: SimFaults | undefined, run: () => Promise<T>): Promise<T> {
