@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SimCredential } from '@bbsync/simulator';
 import { pickCredential, startTestSimulator, type TestSimulator } from './demo/simulator.js';
 
 const run = promisify(execFile);
@@ -82,10 +83,18 @@ function preamble(name: string): string {
   ].join('\n');
 }
 
+/** A capable sample credential that has `field` (the README example decides which kind it reads). */
+function credentialWith(credentials: Readonly<Record<string, SimCredential>>, field: keyof SimCredential['config']): SimCredential['config'] {
+  const usable = Object.entries(credentials).filter(([n, c]) => c.config[field] !== undefined && !/revoked|invalid|expired|readOnly|^no|NoPipelines|Member|appPassword|repo|project/i.test(n));
+  return usable[0]?.[1].config ?? pickCredential(credentials);
+}
+
 function exampleEnv(code: string, name: string): Record<string, string> {
   const api = name === 'datacenter' ? sim.datacenter : sim.cloud;
-  const credential = pickCredential(api.credentials);
-  const overrides = name === 'datacenter' ? { baseUrl: sim.datacenter.serverUrl } : { baseUrl: sim.cloud.baseUrl, workspace: sim.cloud.workspace };
+  const wantsBasic = /process\.env\.[A-Z_]*(EMAIL|USER)/.test(code);
+  const credential = wantsBasic ? credentialWith(api.credentials, name === 'datacenter' ? 'username' : 'email') : credentialWith(api.credentials, 'accessToken');
+  const projects = [...new Set(sim.raw.datacenter.groundTruth().projects.map((p) => p.key))];
+  const overrides = name === 'datacenter' ? { baseUrl: sim.datacenter.serverUrl, projects } : { baseUrl: sim.cloud.baseUrl, workspace: sim.cloud.workspace };
   const env: Record<string, string> = { BBSYNC_EXAMPLE_OVERRIDES: JSON.stringify(overrides) };
   for (const match of code.matchAll(/process\.env\.([A-Z0-9_]+)/g)) {
     const variable = match[1] as string;

@@ -2,7 +2,7 @@
  * The Bitbucket Cloud census from the Cloud simulator's ground truth (listing ids as in floors.ts'
  * CLOUD_LISTINGS). Runs inside the simulator process.
  */
-import type { CensusBuilder } from './census.js';
+import type { CensusBuilder, TruthReader } from './census.js';
 import type { Census } from './protocol.js';
 
 type CloudObject = Readonly<Record<string, unknown>>;
@@ -33,24 +33,53 @@ function withStableKeys(prKey: string, items: readonly CloudObject[]): { key: st
   return items.map((item, i) => ({ key: `${prKey}/${items.length - 1 - i}`, item }));
 }
 
-/** The Cloud census. Activity counts as one repository-wide feed per repository (cheaper than per pull request). */
-export function cloudCensus(truth: CloudTruthLike, builder: CensusBuilder): Census {
-  builder.add('repositories', truth.repositories, (r) => text(r.uuid));
-  builder.add('members', truth.members, (m) => text((m.user as CloudObject | undefined)?.uuid));
-  for (const repository of truth.repositories) {
+/** Default-branch commit hashes by repository uuid, cheap (`control.truthIds()`), when no diff is needed. */
+export type CommitIds = Readonly<Record<string, readonly string[]>>;
+
+/**
+ * The Cloud census. Activity counts as one repository-wide feed per repository (cheaper than per pull
+ * request). `commitIds`, when given, replaces the rendered commits (the large workspace has 500,000).
+ */
+export function cloudCensus(read: TruthReader<CloudTruthLike>, builder: CensusBuilder, commitIds?: CommitIds): Census {
+  const repositories = read('repositories');
+  builder.add('repositories', repositories, (r) => text(r.uuid));
+  builder.add('members', read('members'), (m) => text((m.user as CloudObject | undefined)?.uuid));
+  const pullrequests = read('pullrequests');
+  for (const repository of repositories) {
     const uuid = text(repository.uuid);
-    const pullRequests = truth.pullrequests[uuid] ?? [];
-    builder.add('pullrequests', pullRequests, (pr) => `${uuid}#${text(pr.id)}`);
-    const feed: { key: string; item: CloudObject }[] = [];
-    for (const pr of pullRequests) {
-      const prKey = `${uuid}#${text(pr.id)}`;
-      feed.push(...withStableKeys(prKey, truth.activity[prKey] ?? []));
-      builder.add('pullrequest-comments', truth.comments[prKey] ?? [], (c) => `${prKey}/${text(c.id)}`);
-      builder.add('pullrequest-commits', truth.prCommits[prKey] ?? [], (c) => `${prKey}/${text(c.hash)}`);
-    }
-    builder.add('pullrequest-activity', feed, (entry) => entry.key, 'pullrequest-activity');
-    builder.add('commits', truth.commits[uuid] ?? [], (c) => `${uuid}/${text(c.hash)}`);
-    builder.add('pipelines', truth.pipelines[uuid] ?? [], (p) => `${uuid}/${text(p.uuid)}`);
+    builder.add('pullrequests', pullrequests[uuid] ?? [], (pr) => `${uuid}#${text(pr.id)}`);
   }
-  return builder.build('cloud', truth.repositories.length);
+  const byPullRequest = (kind: 'activity' | 'comments' | 'prCommits', each: (prKey: string, items: readonly CloudObject[]) => void): void => {
+    const all = read(kind);
+    for (const repository of repositories) {
+      const uuid = text(repository.uuid);
+      for (const pr of pullrequests[uuid] ?? []) {
+        const prKey = `${uuid}#${text(pr.id)}`;
+        each(prKey, all[prKey] ?? []);
+      }
+    }
+  };
+  const feeds = new Map<string, { key: string; item: CloudObject }[]>();
+  byPullRequest('activity', (prKey, items) => {
+    const uuid = prKey.slice(0, prKey.lastIndexOf('#'));
+    const feed = feeds.get(uuid) ?? [];
+    feeds.set(uuid, feed);
+    feed.push(...withStableKeys(prKey, items));
+  });
+  for (const repository of repositories) builder.add('pullrequest-activity', feeds.get(text(repository.uuid)) ?? [], (entry) => entry.key);
+  feeds.clear();
+  byPullRequest('comments', (prKey, items) => builder.add('pullrequest-comments', items, (c) => `${prKey}/${text(c.id)}`));
+  byPullRequest('prCommits', (prKey, items) => builder.add('pullrequest-commits', items, (c) => `${prKey}/${text(c.hash)}`));
+  if (commitIds !== undefined) {
+    for (const repository of repositories) {
+      const uuid = text(repository.uuid);
+      builder.add('commits', commitIds[uuid] ?? [], (hash) => `${uuid}/${hash}`);
+    }
+  } else {
+    const commits = read('commits');
+    for (const repository of repositories) builder.add('commits', commits[text(repository.uuid)] ?? [], (c) => `${text(repository.uuid)}/${text(c.hash)}`);
+  }
+  const pipelines = read('pipelines');
+  for (const repository of repositories) builder.add('pipelines', pipelines[text(repository.uuid)] ?? [], (p) => `${text(repository.uuid)}/${text(p.uuid)}`);
+  return builder.build('cloud', repositories.length);
 }

@@ -2,7 +2,7 @@
  * Floors: the least any sync strategy could spend, computed from the simulator's ground truth.
  *
  * Requests: the sum over every listing a sync must read of `max(1, ceil(items / largest allowed page))`,
- * plus the single GETs no strategy avoids (none for these streams: see {@link SINGLE_GETS}). An incremental
+ * plus the single GETs no strategy avoids (see {@link SINGLE_GETS}). An incremental
  * run reads only what changed, by each listing's rule ({@link ListingRule.incremental}).
  *
  * Wall time: requests × latency ÷ concurrency (the concurrency is pinned per scenario), and, where budgets
@@ -32,6 +32,8 @@ export interface ListingRule {
   readonly incremental: IncrementalRule;
   /** Why this incremental rule. */
   readonly incrementalWhy: string;
+  /** Another listing whose items already hold these records, so this listing costs nothing. */
+  readonly coveredBy?: string | undefined;
 }
 
 /**
@@ -89,6 +91,7 @@ export const CLOUD_LISTINGS: readonly ListingRule[] = [
     maxPageSource: 'undocumented; the simulator is pinned to 100 (`cloudMaxPagelen.comments`)',
     incremental: 'if-changed',
     incrementalWhy: 'only pull requests whose comments changed (`q=updated_on > …`)',
+    coveredBy: 'pullrequest-activity',
   },
   {
     id: 'pullrequest-commits',
@@ -186,13 +189,37 @@ export const DATACENTER_LISTINGS: readonly ListingRule[] = [
   },
 ];
 
+/** Single GETs that no strategy avoids, per API. */
+export interface SingleGetRule {
+  readonly endpoint: string;
+  /** How many a full sync (`incremental` false) or an incremental run needs. */
+  readonly count: (census: Census, incremental: boolean) => number;
+  readonly why: string;
+}
+
 /**
- * Single GETs that no strategy avoids: none for these streams. Cloud's condensed pull request rows lack
- * `reviewers`/`participants`, but `fields=+values.reviewers,+values.participants` adds them to the listing;
- * Data Center's `/commits` follows the default branch without asking for it; the repository listings carry
- * everything else a sync needs.
+ * Cloud: none. Its condensed pull request rows lack `reviewers`/`participants`, but
+ * `fields=+values.reviewers,+values.participants` adds them to the listing, and the repository listing carries
+ * the main branch. Data Center: the repository listing has no default branch, which repository records carry
+ * (ground truth's `defaultBranch`): one `GET …/default-branch` per repository on a full sync. An incremental
+ * run is not charged for it (a strategy may re-check default branches only now and then), so the floor stays
+ * a lower bound.
  */
-export const SINGLE_GETS = 0;
+export const SINGLE_GETS: Readonly<Record<ApiKind, readonly SingleGetRule[]>> = {
+  cloud: [],
+  datacenter: [
+    {
+      endpoint: 'GET /projects/{key}/repos/{slug}/default-branch (or the legacy …/branches/default)',
+      count: (census, incremental) => (incremental ? 0 : census.repositories),
+      why: 'one per repository on a full sync: the repository listing lacks the default branch that repository records carry (not charged to incremental runs)',
+    },
+  ],
+};
+
+/** The single GETs a run of this census needs. */
+export function singleGets(census: Census, incremental: boolean): number {
+  return SINGLE_GETS[census.api].reduce((sum, rule) => sum + rule.count(census, incremental), 0);
+}
 
 /** The listing rules of an API. */
 export function listingRules(api: ApiKind): readonly ListingRule[] {
@@ -205,7 +232,8 @@ export function pagesFor(items: number, maxPage: number): number {
 }
 
 /** Requests one listing costs under a rule: a full read, or an incremental read of `changed` items. */
-export function listingCost(rule: Pick<ListingRule, 'maxPage' | 'incremental'>, items: number, changed: number, incremental: boolean): number {
+export function listingCost(rule: Pick<ListingRule, 'maxPage' | 'incremental' | 'coveredBy'>, items: number, changed: number, incremental: boolean): number {
+  if (rule.coveredBy !== undefined) return 0;
   if (!incremental || rule.incremental === 'full') return pagesFor(items, rule.maxPage);
   if (rule.incremental === 'probe') return pagesFor(changed, rule.maxPage);
   return changed > 0 ? pagesFor(changed, rule.maxPage) : 0;
@@ -224,6 +252,8 @@ export interface ListingFloor {
 export interface RequestFloor {
   readonly total: number;
   readonly byListing: readonly ListingFloor[];
+  /** Single GETs included in the total. */
+  readonly singleGets: number;
 }
 
 /** Parses a census histogram key `"<items>:<changed>"`. */
@@ -259,7 +289,8 @@ export function requestFloor(census: Census, incremental: boolean): RequestFloor
       incremental,
     ),
   );
-  return { total: byListing.reduce((sum, floor) => sum + floor.requests, 0) + SINGLE_GETS, byListing };
+  const single = singleGets(census, incremental);
+  return { total: byListing.reduce((sum, floor) => sum + floor.requests, 0) + single, byListing, singleGets: single };
 }
 
 /**
@@ -296,12 +327,14 @@ export function rateLimitFloorMs(requests: number, limit: RateLimitSpec): number
   return (Math.max(0, requests - burst) / (limit.fillPerSecond * limit.identities)) * 1000;
 }
 
-/** Requests by listing id (`other` for single GETs and anything else), from the simulator's per-endpoint counts. */
-export function requestsByListing(api: ApiKind, byEndpoint: Readonly<Record<string, number>>): Record<string, number> {
-  const out: Record<string, number> = {};
+/** Requests by listing id, from the simulator's per-endpoint counts; `other` holds the rest by endpoint. */
+export function requestsByListing(api: ApiKind, byEndpoint: Readonly<Record<string, number>>): { byListing: Record<string, number>; other: Record<string, number> } {
+  const byListing: Record<string, number> = {};
+  const other: Record<string, number> = {};
   for (const [endpoint, count] of Object.entries(byEndpoint)) {
-    const id = listingRules(api).find((rule) => rule.pattern.test(endpoint))?.id ?? 'other';
-    out[id] = (out[id] ?? 0) + count;
+    const id = listingRules(api).find((rule) => rule.pattern.test(endpoint))?.id;
+    if (id === undefined) other[endpoint] = (other[endpoint] ?? 0) + count;
+    else byListing[id] = (byListing[id] ?? 0) + count;
   }
-  return out;
+  return { byListing, other };
 }

@@ -20,7 +20,7 @@ function member<T>(module: Record<string, unknown>, pkg: string, name: string, k
 
 /** Loads @bbsync/core's engine, state store and credential parser. */
 export async function loadCore(): Promise<CoreParts> {
-  const core = (await import('@bbsync/core')) as unknown as Record<string, unknown>;
+  const core = { ...((await import('@bbsync/core')) as unknown as Record<string, unknown>), ...((await import('../../core/src/engine/engine.js')) as unknown as Record<string, unknown>), ...((await import('../../core/src/state/file-state-store.js')) as unknown as Record<string, unknown>) };
   const runSync = member<CoreParts['runSync']>(core, '@bbsync/core', 'runSync', 'function');
   const parseCredentials = member<CoreParts['parseCredentials']>(core, '@bbsync/core', 'parseCredentials', 'function');
   const store = member<{ open(path: string, scope: string, options: { clock: Clock }): Promise<StateStore> }>(core, '@bbsync/core', 'FileStateStore', 'function');

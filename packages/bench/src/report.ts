@@ -72,14 +72,15 @@ function whyList(checks: readonly FigureCheck[]): string {
 function listingBreakdown(result: StepResult): string {
   const incremental = result.step.kind !== 'full';
   const rows = result.floor.byListing.map((f) => [
-    f.rule.id,
+    f.rule.coveredBy === undefined ? f.rule.id : `${f.rule.id} (in ${f.rule.coveredBy})`,
     formatCount(f.listings),
     formatCount(f.items),
     incremental ? formatCount(f.changed) : '—',
     formatCount(f.requests),
     formatCount(result.requestsByListing[f.rule.id] ?? 0),
   ]);
-  rows.push(['other (single GETs)', '—', '—', '—', formatCount(SINGLE_GETS), formatCount(result.requestsByListing.other ?? 0)]);
+  for (const rule of SINGLE_GETS[result.session.api]) rows.push([`single GETs: ${rule.endpoint}`, '—', '—', '—', formatCount(rule.count(result.census, incremental)), '']);
+  for (const [endpoint, count] of Object.entries(result.otherRequests)) rows.push([`not a listing: ${endpoint}`, '—', '—', '—', '', formatCount(count)]);
   return table(['listing', 'listings', 'items', 'changed', 'floor requests', 'sync requests'], rows);
 }
 
@@ -132,8 +133,15 @@ function summaryTable(results: readonly StepResult[]): string {
 }
 
 function rulesTable(api: ApiKind): string {
-  const rows = listingRules(api).map((rule: ListingRule) => [`\`${rule.id}\``, rule.endpoint, String(rule.maxPage), rule.maxPageSource, `${rule.incremental}: ${rule.incrementalWhy}`]);
-  return table(['listing', 'endpoint', 'page max', 'source', 'incremental run'], rows);
+  const rows = listingRules(api).map((rule: ListingRule) => [
+    `\`${rule.id}\``,
+    rule.endpoint,
+    String(rule.maxPage),
+    rule.maxPageSource,
+    rule.coveredBy === undefined ? `${rule.incremental}: ${rule.incrementalWhy}` : `costs nothing: its records are the \`comment\` items of \`${rule.coveredBy}\``,
+  ]);
+  const singles = SINGLE_GETS[api].map((rule) => `- Single GETs: \`${rule.endpoint}\`, ${rule.why}.`);
+  return [table(['listing', 'endpoint', 'page max', 'source', 'incremental run'], rows), '', singles.length > 0 ? singles.join('\n') : '- Single GETs: none.'].join('\n');
 }
 
 function startupSection(startup: StartupResult): string {
@@ -179,7 +187,7 @@ export function renderReport(input: ReportInput): string {
     '',
     '## How to read this',
     '',
-    '- **Request floor**: the sum over every listing a sync must read of `max(1, ceil(items / largest allowed page))`, plus the single GETs no strategy avoids (none for these streams), counted from the simulator\'s ground truth. An incremental run\'s floor counts only what changed, per listing rule (tables at the end). In a 429 storm every attempt counts, so the floor is divided by (1 − the 429 rate).',
+    '- **Request floor**: the sum over every listing a sync must read of `max(1, ceil(items / largest allowed page))`, plus the single GETs no strategy avoids, counted from the simulator\'s ground truth. An incremental run\'s floor counts only what changed, per listing rule (tables at the end). In a 429 storm every attempt counts, so the floor is divided by (1 − the 429 rate).',
     '- **Wall-time floor**: requests × latency ÷ concurrency, with the concurrency pinned per scenario; where budgets bind, the time the budgets need to let the requests through, if larger.',
     '- **Peak RSS**: `process.resourceUsage().maxRSS` of the sync process alone (the simulator runs in its own process), against the medium full sync of the same API.',
     '- **Baseline**: the sync a user would script with a generic client: follow `next` / `nextPageStart` from the first page, default page sizes, no filters, one request at a time, everything re-read every run (it has no state). Its requests are counted against the same simulator with no latency, and its wall time is derived as requests × latency.',

@@ -24,6 +24,8 @@ export interface StepResult {
   readonly outcome: SyncOutcome;
   /** Requests the simulator received from the sync, by listing id. */
   readonly requestsByListing: Readonly<Record<string, number>>;
+  /** Requests of the sync that read no listing (single GETs and the like), by endpoint. */
+  readonly otherRequests: Readonly<Record<string, number>>;
   /** Requests the simulator received from the sync (should equal the client's count). */
   readonly serverRequests: number;
   readonly baseline?: BaselineFigures | undefined;

@@ -5,8 +5,8 @@
  */
 import type { CredentialConfig } from '@bbsync/core';
 import type { SimFaults, SimOptions } from '@bbsync/simulator';
-import { CensusBuilder, dataCenterCensus, type DataCenterTruthLike, type Snapshot } from './census.js';
-import { cloudCensus, type CloudTruthLike } from './census-cloud.js';
+import { CensusBuilder, dataCenterCensus, type DataCenterTruthLike, type Snapshot, type TruthReader } from './census.js';
+import { cloudCensus, type CloudTruthLike, type CommitIds } from './census-cloud.js';
 import { changeCloud, type CloudChangeTruth, type CloudControlLike } from './change-cloud.js';
 import { changeDataCenter, type DataCenterChangeTruth, type DataCenterControlLike } from './change-datacenter.js';
 import type { ApiEndpoint, ApiKind, SimCounters, SimReplyMessage, SimRequestMessage, SimStarted } from './protocol.js';
@@ -79,6 +79,12 @@ function endpointOf(api: ApiKind, sim: RunningSimulatorLike, count: number): Api
   return { baseUrl, serverUrl: baseUrl.replace(/\/rest\/api\/(1\.0|latest)\/?$/, ''), credentials: credentialsFor('datacenter', sim.datacenter, count) };
 }
 
+/** Cloud's cheap truth identifiers (`control.truthIds().commits`), when the simulator has them. */
+function cloudCommitIds(handle: ApiHandleLike): CommitIds | undefined {
+  const control = handle.control as { truthIds?: () => { commits: CommitIds } };
+  return typeof control.truthIds === 'function' ? control.truthIds().commits : undefined;
+}
+
 /** Requests received, by status and by `<METHOD> <endpoint template>`. */
 function countersOf(handle: ApiHandleLike): SimCounters {
   const byStatus: Record<string, number> = {};
@@ -135,8 +141,14 @@ class SimHost {
       }
       case 'census': {
         const builder = new CensusBuilder(this.snapshots.get(message.api), message.snapshot);
-        const truth = this.handle(message.api).groundTruth();
-        const census = message.api === 'cloud' ? cloudCensus(truth as CloudTruthLike, builder) : dataCenterCensus(truth as DataCenterTruthLike, builder);
+        const handle = this.handle(message.api);
+        // A fresh truth per kind: each kind is built on first read and kept by its truth object, so reading
+        // kinds from one object would hold the whole large workspace at once.
+        const read = <T,>(kind: keyof T): T[keyof T] => (handle.groundTruth() as T)[kind];
+        const census =
+          message.api === 'cloud'
+            ? cloudCensus(read as TruthReader<CloudTruthLike>, builder, message.snapshot ? undefined : cloudCommitIds(handle))
+            : dataCenterCensus(read as TruthReader<DataCenterTruthLike>, builder);
         if (builder.next) this.snapshots.set(message.api, builder.next);
         return census;
       }

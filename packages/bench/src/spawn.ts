@@ -15,11 +15,14 @@ function sourceModeArgs(): string[] {
   return ['--experimental-transform-types', '--no-warnings', '--conditions=source', '--import', register];
 }
 
-/** Forks `<name>.js` (or `.ts` from sources) beside this file, with an IPC channel. */
-export function forkChild(name: 'sim-process' | 'sync-process', env: NodeJS.ProcessEnv = process.env): ChildProcess {
+/**
+ * Forks `<name>.js` (or `.ts` from sources) beside this file, with an IPC channel. `heapMb` raises the heap
+ * limit (the simulator renders the large workspace's ground truth).
+ */
+export function forkChild(name: 'sim-process' | 'sync-process', heapMb?: number, env: NodeJS.ProcessEnv = process.env): ChildProcess {
   const file = fileURLToPath(new URL(`./${name}.${fromSources ? 'ts' : 'js'}`, import.meta.url));
   return fork(file, [], {
-    execArgv: fromSources ? sourceModeArgs() : [],
+    execArgv: [...(fromSources ? sourceModeArgs() : []), ...(heapMb === undefined ? [] : [`--max-old-space-size=${heapMb}`])],
     env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',

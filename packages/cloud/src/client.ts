@@ -9,7 +9,7 @@ import {
   createErrorMapper,
   createUndiciTransport,
   Redactor,
-  type ApiClient,
+  type ClosableApiClient,
   type ConnectorClientOptions,
   type Credential,
 } from '@bbsync/core';
@@ -43,16 +43,21 @@ export function cloudScopeHint(headers: Readonly<Record<string, string | undefin
 /** Cloud's error mapper: core's classification with Cloud's message and scope hint. */
 export const cloudErrorMapper = createErrorMapper({ messageOf: cloudMessageOf, scopeHint: cloudScopeHint });
 
-/** Builds the client for a Cloud config and its credentials (see {@link ConnectorClientOptions}). */
-export function createCloudClient(config: CloudConfig, credentials: readonly Credential[], options: ConnectorClientOptions = {}): ApiClient {
+/**
+ * Builds the client for a Cloud config and its credentials (see {@link ConnectorClientOptions}). Its
+ * `close()` releases the transport it created (a transport passed in is left to its owner).
+ */
+export function createCloudClient(config: CloudConfig, credentials: readonly Credential[], options: ConnectorClientOptions = {}): ClosableApiClient {
   const redactor = new Redactor();
   if (options.extraSecrets !== undefined) redactor.addForms(options.extraSecrets);
-  return createApiClient({
+  // A CA bundle needs a transport of our own; otherwise the client creates (and closes) its default one.
+  const own = options.transport === undefined && options.caCertificates !== undefined ? createUndiciTransport({ ca: options.caCertificates }) : undefined;
+  const client = createApiClient({
     baseUrl: config.baseUrl,
     credentials,
     budgets: cloudBudgets({ requestsPerHour: CLOUD_REQUESTS_PER_HOUR }),
     errorMapper: cloudErrorMapper,
-    transport: options.transport ?? createUndiciTransport(options.caCertificates === undefined ? {} : { ca: options.caCertificates }),
+    transport: options.transport ?? own,
     concurrency: options.concurrency,
     maxWaitMs: options.maxWaitMs,
     maxRequests: options.maxRequests,
@@ -61,4 +66,12 @@ export function createCloudClient(config: CloudConfig, credentials: readonly Cre
     redactor,
     userAgent: 'bbsync-cloud',
   });
+  if (own === undefined) return client;
+  return {
+    ...client,
+    async close() {
+      await client.close();
+      await own.close();
+    },
+  };
 }

@@ -23,6 +23,7 @@ describe('parseCloudConfig', () => {
       repositoryUpdatedOnBumpedBy: 'pushes',
       activityBumpsPullRequestUpdatedOn: false,
       activityFeedNewestFirst: true,
+      activityFeedCoversPullRequestUpdates: false,
       memberEmails: true,
       knownCommits: 300,
       forcePushLookbackDays: 30,

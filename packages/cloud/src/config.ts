@@ -59,6 +59,14 @@ export interface CloudConfig {
    */
   readonly activityBumpsPullRequestUpdatedOn: boolean;
   /**
+   * True only if you know that every change of a pull request (edits, pushes, reviewers, merges, tasks…)
+   * appears in the repository-wide activity feed: then, when the feed shows nothing new, the pull request
+   * listing is not requested at all (a repository where nothing changed then costs 2 requests: the feed and
+   * the pipelines page). Ignored when `activityBumpsPullRequestUpdatedOn` is true (the feed is not read).
+   * @default false
+   */
+  readonly activityFeedCoversPullRequestUpdates: boolean;
+  /**
    * Whether the repository-wide activity feed is newest first (it is on Bitbucket Cloud, undocumented).
    * When false, the feed is read to its end every run instead of stopping at the cursor. @default true
    */
@@ -101,6 +109,7 @@ const KNOWN_FIELDS = new Set([
   'repositoryUpdatedOnBumpedBy',
   'activityBumpsPullRequestUpdatedOn',
   'activityFeedNewestFirst',
+  'activityFeedCoversPullRequestUpdates',
   'memberEmails',
   'knownCommits',
   'forcePushLookbackDays',
@@ -137,6 +146,7 @@ export function parseCloudConfig(raw: unknown, fieldPrefix = ''): CloudConfig {
     repositoryUpdatedOnBumpedBy: oneOf(input.repositoryUpdatedOnBumpedBy, name('repositoryUpdatedOnBumpedBy'), BUMPED_BY, 'pushes'),
     activityBumpsPullRequestUpdatedOn: boolean(input.activityBumpsPullRequestUpdatedOn, name('activityBumpsPullRequestUpdatedOn'), false),
     activityFeedNewestFirst: boolean(input.activityFeedNewestFirst, name('activityFeedNewestFirst'), true),
+    activityFeedCoversPullRequestUpdates: boolean(input.activityFeedCoversPullRequestUpdates, name('activityFeedCoversPullRequestUpdates'), false),
     memberEmails: boolean(input.memberEmails, name('memberEmails'), true),
     knownCommits: integer(input.knownCommits, name('knownCommits'), 300, 1, 10_000),
     forcePushLookbackDays: number(input.forcePushLookbackDays, name('forcePushLookbackDays'), 30, 0, 3650),

@@ -12,6 +12,10 @@ export { createCloudClient, cloudErrorMapper, cloudMessageOf, cloudScopeHint, CL
 export { verifyCloud, APP_PASSWORD_WARNING } from './verify.js';
 export { CLOUD_STREAMS, STREAM_SCOPES, type CloudStreamName } from './streams/names.js';
 export type { RepositoryPartition } from './partition.js';
+export { commitKey } from './streams/commits.js';
+export { pipelineKey } from './streams/pipelines.js';
+export { memberKey } from './streams/workspace-members.js';
+export { activityKey, commentKey, pullRequestCommitKey, pullRequestKey } from './streams/pull-requests/keys.js';
 export {
   verifySignature,
   signWebhookBody,

@@ -28,7 +28,8 @@ export function partitionOf(repository: CloudRepository, workspace: string): Rep
     name: repository.full_name ?? `${workspace}/${slug}`,
     slug,
     updatedOn: repository.updated_on,
-    mainBranch: repository.mainbranch?.name ?? (repository.mainbranch === null ? null : undefined),
+    // The listing asks for `mainbranch.name`: when it is absent the repository has no main branch (it is empty).
+    mainBranch: repository.mainbranch?.name ?? null,
   };
 }
 

@@ -3,6 +3,7 @@
  * sync must equal the ground truth (sets of records by primary key, each record equal to the truth projected
  * on the stored fields), and so must an incremental run after scripted activity, merged over the earlier runs.
  */
+import type { SimSwitches } from '@bbsync/simulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { differences, expectedRecords, startHarness, type Harness, type Records } from './testing/harness.js';
 
@@ -46,12 +47,28 @@ describe('full sync', () => {
   });
 });
 
-describe.each([
+const SMALL_PAGES = { repositories: 2, members: 2, pullRequests: 2, activity: 3, comments: 2, commits: 5, pipelines: 2 };
+
+describe.each<{ name: string; switches: Partial<SimSwitches>; config?: Record<string, unknown> }>([
   { name: 'comments bump updated_on', switches: { commentsBumpPullRequestUpdatedOn: true } },
   { name: 'comments do not bump updated_on', switches: { commentsBumpPullRequestUpdatedOn: false } },
-])('incremental run after scripted activity ($name)', ({ switches }) => {
+  {
+    name: 'pull requests bump the repository',
+    switches: { repositoryUpdatedOnBumpedBy: 'pushes_and_pull_requests' },
+    config: { repositoryUpdatedOnBumpedBy: 'pushes_and_pull_requests', activityBumpsPullRequestUpdatedOn: true },
+  },
+  { name: 'nothing bumps the repository', switches: { repositoryUpdatedOnBumpedBy: 'nothing' }, config: { repositoryUpdatedOnBumpedBy: 'nothing' } },
+  {
+    name: 'feed covers updates, comments do not bump',
+    switches: { commentsBumpPullRequestUpdatedOn: false },
+    config: { activityFeedCoversPullRequestUpdates: true },
+  },
+  { name: 'feed oldest first', switches: { cloudActivityFeedNewestFirst: false, commentsBumpPullRequestUpdatedOn: false }, config: { activityFeedNewestFirst: false } },
+  { name: 'tiny pages, rows repeated across pages', switches: { repeatRowAcrossPages: true }, config: { pageSizes: SMALL_PAGES } },
+  { name: 'undocumented maxima of 50', switches: { cloudMaxPagelen: { members: 50, comments: 50, commits: 50 } } },
+])('incremental run after scripted activity ($name)', ({ switches, config }) => {
   it('merged over the first run, equals the new ground truth', async () => {
-    const h = (harness = await startHarness({ size: 'tiny', switches }));
+    const h = (harness = await startHarness({ size: 'tiny', switches, ...(config ? { config } : {}) }));
     expect((await h.run()).manifest.status).toBe('complete');
     const control = h.sim.cloud.control;
     const [a, b, c] = control.repositories() as [string, string, string];
@@ -102,5 +119,119 @@ describe.each([
     expect(third.manifest.status, JSON.stringify(third.manifest.errors)).toBe('complete');
     const snapshot = await expectTruth(h, [deleted]);
     expect(snapshot.get('repositories')?.has(deleted)).toBe(false);
+  });
+});
+
+describe('data that moves while it is read', () => {
+  it.each([{ commentsBumpPullRequestUpdatedOn: true }, { commentsBumpPullRequestUpdatedOn: false }])(
+    'a run during changes, then a quiet run, equals the truth (%j)',
+    async (switches) => {
+      const h = (harness = await startHarness({
+        size: 'tiny',
+        switches,
+        faults: { seed: 7, mutateBetweenPagesRate: 0.6 },
+        config: { pageSizes: SMALL_PAGES },
+      }));
+      const before = JSON.stringify(h.sim.cloud.control.truthIds());
+      expect((await h.run()).manifest.status).toBe('complete');
+      // The data did move while it was read.
+      expect(JSON.stringify(h.sim.cloud.control.truthIds())).not.toBe(before);
+      h.sim.cloud.control.setFaults(undefined);
+      h.sim.cloud.control.advance(HOUR);
+      expect((await h.run()).manifest.status).toBe('complete');
+      await expectTruth(h);
+    },
+  );
+});
+
+describe('startDate', () => {
+  it('bounds a first sync; later runs are incremental and complete what changed', async () => {
+    const h = (harness = await startHarness({ size: 'tiny' }));
+    const start = new Date(h.sim.now() - 120 * 86_400_000);
+    const first = await h.run({ startDate: start });
+    expect(first.manifest.status).toBe('complete');
+    const snapshot = await h.snapshot();
+    for (const record of snapshot.get('pull_requests')?.values() ?? []) expect(Date.parse(String(record.updated_on))).toBeGreaterThan(start.getTime());
+    for (const record of snapshot.get('commits')?.values() ?? []) expect(Date.parse(String(record.date))).toBeGreaterThanOrEqual(start.getTime());
+
+    const control = h.sim.cloud.control;
+    const repo = control.repositories()[1] as string;
+    control.advance(HOUR);
+    const id = control.openPullRequest(repo, { commits: 1 });
+    control.commentOnPullRequest(repo, id, { text: 'after the first sync' });
+    control.pushCommits(repo, { count: 2 });
+    expect((await h.run()).manifest.status).toBe('complete');
+    const after = await h.snapshot();
+    const comments = [...(after.get('pull_request_comments')?.values() ?? [])].filter((comment) => comment.pull_request_id === id);
+    expect(comments.map((comment) => (comment.content as { raw: string }).raw)).toContain('after the first sync');
+  });
+});
+
+describe('a run stopped early', () => {
+  it('loses nothing: the next runs continue from the committed cursors', async () => {
+    const h = (harness = await startHarness({ size: 'tiny', config: { pageSizes: SMALL_PAGES } }));
+    const stopped = await h.run({ maxRequests: 25 });
+    expect(stopped.manifest.status).toBe('stopped');
+    expect(stopped.manifest.remaining.length).toBeGreaterThan(0);
+    h.sim.cloud.control.advance(HOUR);
+    h.sim.cloud.control.pushCommits(h.sim.cloud.control.repositories()[0] as string, { count: 2 });
+    let status = 'stopped';
+    for (let run = 0; run < 10 && status !== 'complete'; run++) status = (await h.run({ maxRequests: 60 })).manifest.status;
+    expect(status).toBe('complete');
+    await expectTruth(h);
+  });
+});
+
+describe('selected streams', () => {
+  it('reads only what was asked for, and a stream selected later starts from scratch', async () => {
+    const h = (harness = await startHarness({ size: 'tiny' }));
+    const only = await h.run({ streams: ['pull_requests'] });
+    expect(only.manifest.status).toBe('complete');
+    expect(Object.keys(only.byEndpoint).sort()).toEqual([
+      'GET /repositories/{ws}',
+      'GET /repositories/{ws}/{repo}/pullrequests',
+      'GET /repositories/{ws}/{repo}/pullrequests/activity',
+    ]);
+    h.sim.cloud.control.advance(HOUR);
+    expect((await h.run()).manifest.status).toBe('complete');
+    await expectTruth(h);
+  });
+});
+
+describe('pipelines still running', () => {
+  it('are revisited until they complete, by reading on or by GET, whichever is cheaper', async () => {
+    const h = (harness = await startHarness({ size: 'tiny', config: { pageSizes: { pipelines: 2 } } }));
+    const control = h.sim.cloud.control;
+    const repo = control.repositories()[0] as string;
+    const repoUuid = truthOf(h).repositories.find((r) => r.slug === repo)?.uuid as string;
+    const running = [1, 2, 3, 4].map(() => control.startPipeline(repo));
+    await h.run();
+    const pending = (truthOf(h).pipelines[repoUuid] ?? []).filter((p) => (p.state as { name: string }).name !== 'COMPLETED');
+    const oldest = Math.min(...pending.map((p) => p.build_number as number));
+    const newest = (truthOf(h).pipelines[repoUuid] ?? []).length;
+    control.advance(HOUR);
+    for (let k = 0; k < 6; k++) control.startPipeline(repo, { trigger: 'MANUAL' });
+    for (const uuid of running) control.finishPipeline(repo, uuid, 'SUCCESSFUL');
+    await h.run();
+    await expectTruth(h);
+    const pipelineRequests = () => h.sim.cloud.requestLog().filter((entry) => entry.endpoint.includes('/pipelines') && entry.path.includes(`/${repo}/`));
+    // Reading on down to the oldest pipeline still running costs fewer requests than one GET per pending pipeline.
+    const pagesDown = Math.ceil((newest + 6 - oldest + 1) / 2);
+    expect(pagesDown).toBeLessThan(3 + pending.length);
+    expect(pipelineRequests().filter((entry) => entry.endpoint.endsWith('/pipelines/{uuid}'))).toHaveLength(0);
+    expect(pipelineRequests()).toHaveLength(pagesDown);
+
+    // Far behind many newer pipelines, the ones still running are fetched one GET each instead.
+    const stillRunning = (truthOf(h).pipelines[repoUuid] ?? []).filter((p) => (p.state as { name: string }).name !== 'COMPLETED');
+    expect(stillRunning.length).toBeGreaterThan(0);
+    control.advance(HOUR);
+    for (let k = 0; k < 30; k++) control.startPipeline(repo, { trigger: 'MANUAL' });
+    for (const pipeline of (truthOf(h).pipelines[repoUuid] ?? []).slice(-30)) control.finishPipeline(repo, pipeline.uuid as string);
+    for (const pipeline of stillRunning) control.finishPipeline(repo, pipeline.uuid as string, 'FAILED');
+    await h.run();
+    await expectTruth(h);
+    // 15 pages of new pipelines; then reading on while that is cheaper, and one GET each for the rest.
+    expect(pipelineRequests().filter((entry) => entry.endpoint.endsWith('/pipelines/{uuid}')).length).toBeGreaterThan(0);
+    expect(pipelineRequests().length).toBeLessThanOrEqual(15 + stillRunning.length);
   });
 });

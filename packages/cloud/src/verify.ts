@@ -59,17 +59,29 @@ async function verifyOne(config: CloudConfig, client: ApiClient, credential: Cre
   const base = { credentialIndex: credential.index, credentialLabel: credential.label };
   if (credential.form === 'password') warnings.push(APP_PASSWORD_WARNING);
 
-  const identity = await probe(client, workspacePath(config.workspace), { fields: 'uuid,slug' });
-  checks.push({ ...base, ...identity, ...(identity.status === 404 ? { result: 'no_resources', hint: `Workspace "${config.workspace}" does not exist or this credential cannot see it.` } : {}) });
-  // A bad credential fails everything; a repository access token may be refused the workspace yet read its repository.
-  if (identity.result === 'invalid_credentials') return { checks, streams, repositories: undefined, warnings };
+  // Who it is: the workspace GET needs no scope. A 404 there is not conclusive (the workspace may be invisible
+  // to a repository token, or the endpoint unavailable): the repository listing, which answers 404 for an
+  // unknown workspace, decides then.
+  const workspace = await probe(client, workspacePath(config.workspace), { fields: 'uuid,slug' });
+  if (workspace.result === 'invalid_credentials') {
+    checks.push({ ...base, ...workspace });
+    return { checks, streams, repositories: undefined, warnings };
+  }
 
   // The repository page: proves the `repository` scope, counts repositories, and names one to probe the others with.
   const repositoryStreams = selected.filter((stream) => stream !== 'workspace_members' && credential.canServe({ stream }));
   let repositories: number | undefined;
   let sample: string | undefined;
   const repositoryProbe: RepositoryProbe =
-    repositoryStreams.length === 0 ? { endpoint: '', result: 'ok' } : await probeRepositories(client, config);
+    repositoryStreams.length === 0 && workspace.result === 'ok' ? { endpoint: '', result: 'ok' } : await probeRepositories(client, config);
+  if (workspace.result === 'ok' || repositoryProbe.endpoint === '') checks.push({ ...base, ...workspace });
+  else if (repositoryProbe.result === 'ok' || repositoryProbe.result === 'no_resources') checks.push({ ...base, ...repositoryProbe, result: 'ok' });
+  else if (repositoryProbe.status === 404) {
+    checks.push({ ...base, ...repositoryProbe, result: 'no_resources', hint: `Workspace "${config.workspace}" does not exist or this credential cannot see it.` });
+    return { checks, streams, repositories: undefined, warnings };
+  } else checks.push({ ...base, ...repositoryProbe });
+  if (repositoryProbe.result === 'invalid_credentials') return { checks, streams, repositories: undefined, warnings };
+
   if (repositoryProbe.result === 'ok' && repositoryProbe.endpoint !== '') {
     const visible = (repositoryProbe.names ?? repositoryProbe.firstPage ?? []).filter(repositoryFilter(config));
     sample = visible[0];

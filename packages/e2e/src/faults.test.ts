@@ -84,6 +84,8 @@ describe.each(APIS.flatMap((api) => [[api, true] as const, [api, false] as const
     const runDirs: string[] = [];
     const statusCodes = new Set<string>();
     let last: SyncOutcome | undefined;
+    let retries = 0;
+    const statuses = new Set<string>();
     for (let run = 1; run <= MAX_RUNS; run += 1) {
       const runDir = join(dir, `run-${run}`);
       runDirs.push(runDir);
@@ -92,6 +94,8 @@ describe.each(APIS.flatMap((api) => [[api, true] as const, [api, false] as const
       const job: SyncJob = { api, config: paged, credentials, stateFile, runDir, runId: `run-${run}`, concurrency: 4, timeoutMs: 1_000, maxWaitMs: 10_000 };
       const result = await startChildSync(job).done;
       last = result.outcome;
+      retries += last?.retries ?? 0;
+      for (const status of Object.keys(sim[api].counters().byStatus)) statuses.add(status);
       expect(last, result.stdout + result.stderr).toBeDefined();
       expect(last?.status, result.stdout + result.stderr).not.toBe('threw');
       const after = (await readStateFile(stateFile)) as PartitionCursors | undefined;
@@ -110,6 +114,10 @@ describe.each(APIS.flatMap((api) => [[api, true] as const, [api, false] as const
       expect(worst).toBeLessThanOrEqual(DEFAULT_RETRY_OPTIONS.maxAttempts * 2);
       if (last?.status === 'complete' && (last.errors ?? []).length === 0) break;
     }
+    // The faults did happen (and were retried): 5xx, 429 and resets (status 0) reached the client.
+    expect(retries).toBeGreaterThan(0);
+    expect([...statuses]).toEqual(expect.arrayContaining(['429', '0']));
+    expect([...statuses].some((status) => status.startsWith('5'))).toBe(true);
     expect(last?.status, `not complete after ${MAX_RUNS} runs; error codes seen: ${[...statusCodes].join(', ')}`).toBe('complete');
     const diff = await mergedDiff(api, sim, runDirs, join(dir, 'merged'));
     expect(cleanDiff(diff)).toEqual(NO_DIFFERENCE);

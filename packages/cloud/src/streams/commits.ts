@@ -23,7 +23,7 @@ import { listPages } from '../listing.js';
 import { repositoryBase, repositoryFacts, requestContext, type RepositoryPartition } from '../partition.js';
 import type { CloudCommit } from '../records.js';
 import { millis } from '../time.js';
-import { rememberMergeCommit } from './merge-registry.js';
+import { registered, rememberMergeCommit } from './merge-registry.js';
 
 export const COMMITS = 'commits';
 
@@ -84,6 +84,7 @@ export const commitsStream: StreamDefinition<RepositoryPartition, CommitsCursor,
       return { version: 1, branch: null, updatedOn: facts.updatedOn, known: cursor?.known ?? [], oldest: cursor?.oldest };
     }
 
+    registered(ctx.client, partition.key);
     const walk: Walk = { emitted: [], removed: [], missing: false };
     if (cursor?.head !== undefined && cursor.branch === branch && (cursor.headParents?.length ?? 0) > 0) {
       const fastForward = await readSince(ctx, partition, branch, cursor, walk);

@@ -20,17 +20,28 @@ function registry(client: ApiClient): Map<string, Map<string, string>> {
 
 /** Remembers a repository's merge commit (a full hash). */
 export function rememberMergeCommit(client: ApiClient, repositoryKey: string, hash: string): void {
+  const hashes = registered(client, repositoryKey);
+  hashes.set(hash.slice(0, 12).toLowerCase(), hash);
+}
+
+/** Marks a repository as read by the `commits` definition in this run (even without merge commits). */
+export function registered(client: ApiClient, repositoryKey: string): Map<string, string> {
   const byRepository = registry(client);
   let hashes = byRepository.get(repositoryKey);
   if (hashes === undefined) {
     hashes = new Map();
     byRepository.set(repositoryKey, hashes);
   }
-  hashes.set(hash.slice(0, 12).toLowerCase(), hash);
+  return hashes;
 }
 
 /** The full hash of a merge commit read this run, by its 12-character (or longer) abbreviation. */
 export function mergeCommitOf(client: ApiClient, repositoryKey: string, short: string): string | undefined {
   const full = registries.get(client)?.get(repositoryKey)?.get(short.slice(0, 12).toLowerCase());
   return full !== undefined && full.startsWith(short.toLowerCase()) ? full : undefined;
+}
+
+/** True when the `commits` definition read this repository in this run (so its merge commits are registered). */
+export function mergeCommitsRegistered(client: ApiClient, repositoryKey: string): boolean {
+  return registries.get(client)?.has(repositoryKey) ?? false;
 }

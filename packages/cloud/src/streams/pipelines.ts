@@ -6,7 +6,7 @@
  * the listing down to the oldest of them or GETs each one (`/pipelines/{uuid}`), whichever takes fewer
  * requests.
  */
-import type { PartitionContext, StreamDefinition } from '@bbsync/core';
+import type { StreamDefinition } from '@bbsync/core';
 import type { CloudConfig } from '../config.js';
 import { listFields, objectFields, PIPELINE_FIELDS } from '../fields.js';
 import { listPages } from '../listing.js';
@@ -29,8 +29,6 @@ export interface PipelinesCursor {
 export function pipelineKey(record: { readonly repository_uuid: string; readonly uuid: string }): string {
   return `${record.repository_uuid}:${record.uuid}`;
 }
-
-type Ctx = PartitionContext<RepositoryPartition, PipelinesCursor, CloudConfig>;
 
 export const pipelinesStream: StreamDefinition<RepositoryPartition, PipelinesCursor, CloudConfig> = {
   name: PIPELINES,

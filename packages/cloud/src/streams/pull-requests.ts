@@ -60,19 +60,23 @@ export const pullRequestsStream: StreamDefinition<RepositoryPartition, PullReque
     const { cursor, config } = ctx;
     if (
       config.repositoryUpdatedOnBumpedBy === 'pushes_and_pull_requests' &&
+      config.activityBumpsPullRequestUpdatedOn &&
       cursor?.repositoryUpdatedOn !== undefined &&
       cursor.repositoryUpdatedOn === partition.updatedOn
     ) {
-      // Pull request activity bumps the repository's updated_on here: unchanged means nothing to read.
+      // Pull requests and all their activity bump the repository's updated_on here: unchanged means nothing to read.
       ctx.note('idle_skip', partition.name);
       return undefined;
     }
     const base = repositoryBase(config, partition);
-    const listed = await listChangedPullRequests(ctx, partition, base);
-
     const mode = feedMode(ctx);
     const feed: FeedRead | undefined =
       mode === 'off' ? undefined : await readActivityFeed(ctx, partition, base, cursor?.feed, { markOnly: mode === 'mark' });
+    // When every pull request change is known to show in the feed, a quiet feed means a quiet listing.
+    const listingNeeded = !(cursor !== undefined && mode === 'children' && config.activityFeedCoversPullRequestUpdates && feed?.fresh.length === 0);
+    const listed = listingNeeded
+      ? await listChangedPullRequests(ctx, partition, base)
+      : { changed: [], updatedOn: cursor?.updatedOn, recent: { ...(cursor?.recent ?? {}) } };
 
     // Pull requests with new activity that the listing did not return: their rows changed (comment_count,
     // participants) without `updated_on` moving.

@@ -66,16 +66,22 @@ export const repositoriesStream: StreamDefinition<PartitionDescriptor, Repositor
     // Known before, missing now: confirm each one before declaring it deleted.
     for (const [uuid, known] of Object.entries(before)) {
       if (listed.has(uuid)) continue;
+      if (!ctx.owns(uuid)) {
+        // Another shard's partition: its deletion is not ours to write (nor worth a request here).
+        after[uuid] = { ...known };
+        continue;
+      }
       const response = await ctx.client.request<CloudRepository>({
         url: repositoryPath(config.workspace, uuid),
         query: { fields: objectFields(REPOSITORY_FIELDS) },
         context: { stream: REPOSITORIES, repository: known.name },
-        expect: [404, 410],
+        expect: [403, 404, 410],
         signal: ctx.signal,
       });
+      // No longer visible to these credentials is not deleted: forget it, write no marker.
+      if (response.status === 403) continue;
       if (response.status === 404 || response.status === 410) {
-        if (write && ctx.owns(uuid)) await ctx.deleted(REPOSITORIES, uuid);
-        if (!ctx.owns(uuid)) after[uuid] = { ...known };
+        if (write) await ctx.deleted(REPOSITORIES, uuid);
         continue;
       }
       // Still there: the listing drifted past it (or it was renamed out of the filters).

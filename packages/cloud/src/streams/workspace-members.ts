@@ -1,14 +1,14 @@
 /**
  * `workspace_members`: the workspace's members, listed in full every run (one request per 100 members).
  * Only changed rows are written; members missing from the listing get deletion markers. When the listing
- * spans several pages, a missing member is first confirmed with a GET, since a listing can drift while it
- * is read; a single page is a consistent snapshot and needs no confirmation.
+ * spans several pages and someone is missing, it is read once more before anyone is declared gone, since a
+ * listing can drift while it is read; a single page is a consistent snapshot and needs no confirmation.
  *
  * Email: "Email addresses … can be included in the response using the `fields` query parameter", for
  * "a workspace administrator, integration or workspace access token" (Cloud spec, `GET /workspaces/{ws}/members`).
  * Other credentials simply get no `email`.
  */
-import type { PartitionDescriptor, StreamDefinition } from '@bbsync/core';
+import type { PartitionContext, PartitionDescriptor, StreamDefinition } from '@bbsync/core';
 import type { CloudConfig } from '../config.js';
 import { fingerprint } from '../fingerprint.js';
 import { listPages } from '../listing.js';
@@ -42,45 +42,43 @@ export const workspaceMembersStream: StreamDefinition<PartitionDescriptor, Membe
   scope: 'workspace',
   requires: 'account',
   async read(ctx) {
-    const { config } = ctx;
     const before = ctx.cursor?.members ?? {};
     const after: Record<string, string> = {};
-    let pages = 0;
-    for await (const page of listPages<CloudMembership>(
-      ctx.client,
-      {
-        url: membersPath(config.workspace),
-        query: { pagelen: config.pageSizes.members, fields: memberFields(config.memberEmails) },
-        context: { stream: WORKSPACE_MEMBERS },
-        signal: ctx.signal,
-      },
-      { kind: 'members', key: memberKey },
-    )) {
-      pages++;
-      for (const membership of page.items) {
-        const key = memberKey(membership);
-        if (key === '') continue;
-        const print = fingerprint(membership);
-        after[key] = print;
-        if (before[key] !== print) await ctx.record(WORKSPACE_MEMBERS, membership);
-      }
-    }
-    for (const [key, print] of Object.entries(before)) {
-      if (key in after) continue;
-      if (pages > 1) {
-        const response = await ctx.client.request<CloudMembership>({
-          url: `${membersPath(config.workspace)}/${encodeURIComponent(key)}`,
-          context: { stream: WORKSPACE_MEMBERS },
-          expect: [404],
-          signal: ctx.signal,
-        });
-        if (response.status !== 404) {
-          after[key] = print;
-          continue;
-        }
-      }
-      await ctx.deleted(WORKSPACE_MEMBERS, key);
-    }
+    const accept = async (membership: CloudMembership) => {
+      const key = memberKey(membership);
+      if (key === '' || key in after) return;
+      const print = fingerprint(membership);
+      after[key] = print;
+      if (before[key] !== print) await ctx.record(WORKSPACE_MEMBERS, membership);
+    };
+    const pages = await readMembers(ctx, accept);
+    const missing = () => Object.keys(before).filter((key) => !(key in after));
+    // Several pages are not one snapshot: someone who joined or left meanwhile shifts rows past a page
+    // boundary. A second read settles it: whoever is missing from both reads has left.
+    if (pages > 1 && missing().length > 0) await readMembers(ctx, accept);
+    for (const key of missing()) await ctx.deleted(WORKSPACE_MEMBERS, key);
     return { version: 1, members: after };
   },
 };
+
+/** Reads the member listing, handing each membership to `accept`; returns the number of pages read. */
+async function readMembers(
+  ctx: PartitionContext<PartitionDescriptor, MembersCursor, CloudConfig>,
+  accept: (membership: CloudMembership) => Promise<void>,
+): Promise<number> {
+  let pages = 0;
+  for await (const page of listPages<CloudMembership>(
+    ctx.client,
+    {
+      url: membersPath(ctx.config.workspace),
+      query: { pagelen: ctx.config.pageSizes.members, fields: memberFields(ctx.config.memberEmails) },
+      context: { stream: WORKSPACE_MEMBERS },
+      signal: ctx.signal,
+    },
+    { kind: 'members', key: memberKey },
+  )) {
+    pages++;
+    for (const membership of page.items) await accept(membership);
+  }
+  return pages;
+}

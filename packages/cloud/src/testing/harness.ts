@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCredentials, type ApiClient, type RunManifest, type SyncState } from '@bbsync/core';
+import { parseCredentials, type ApiClient, type RunManifest, type StateStore, type SyncState } from '@bbsync/core';
 import { startSimulator, type Simulator, type SimOptions, type CloudTruth } from '@bbsync/simulator';
 import { cloudConnector } from '../connector.js';
 import type { CloudConfig } from '../config.js';
@@ -21,10 +21,10 @@ export interface Harness {
   readonly sim: Simulator;
   readonly config: CloudConfig;
   readonly client: ApiClient;
-  readonly state: MemoryStateStore;
+  readonly state: StateStore;
   readonly dirs: string[];
   /** Runs one sync; returns the manifest and the requests the simulator counted (API only). */
-  run(options?: { streams?: readonly string[]; startDate?: Date }): Promise<{ manifest: RunManifest; requests: number; byEndpoint: Record<string, number> }>;
+  run(options?: { streams?: readonly string[]; startDate?: Date; maxRequests?: number }): Promise<{ manifest: RunManifest; requests: number; byEndpoint: Record<string, number> }>;
   /** Merges every run so far into a snapshot and reads it: stream -> key -> data. */
   snapshot(): Promise<Records>;
   close(): Promise<void>;
@@ -59,6 +59,7 @@ export async function startHarness(options: SimOptions & { config?: Record<strin
         gzip: false,
         ...(runOptions.streams ? { streams: runOptions.streams } : {}),
         ...(runOptions.startDate ? { startDate: runOptions.startDate } : {}),
+        ...(runOptions.maxRequests ? { budgets: { maxRequests: runOptions.maxRequests } } : {}),
       });
       dirs.push(dir);
       const counters = sim.cloud.counters();

@@ -8,6 +8,7 @@ import { MemoryLogger } from '../logger.js';
 import { mergeRuns } from '../output/merge.js';
 import { safePartitionName } from '../output/safe-name.js';
 import type { RunManifest } from '../output/types.js';
+import { FileStateStore } from '../state/file-state-store.js';
 import { MemoryStateStore } from '../state/memory-state-store.js';
 import { aborted, allRecords, FakeClient, scratchRoot } from './__tests__/fakes.js';
 import { runSync } from './engine.js';
@@ -453,5 +454,35 @@ describe('runSync', () => {
     const manifest: RunManifest = await runSync(options(source, { concurrency: 1 }));
     expect(manifest.status).toBe('failed');
     expect(manifest.errors[0]).toMatchObject({ code: 'config_error', message: expect.stringContaining('"pullrequests"') });
+  });
+
+  it('keeps at most `concurrency` partitions in flight', async () => {
+    let inFlight = 0;
+    let highest = 0;
+    const read: PullRequestRead = async (ctx, repo) => {
+      inFlight += 1;
+      highest = Math.max(highest, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      await ctx.record('pull_requests', { id: repo.key });
+      inFlight -= 1;
+      return 1;
+    };
+    const repos = Array.from({ length: 10 }, (_, i) => ({ key: `{c${i}}`, name: `acme/c${i}` }));
+    const { source } = fakeSource({ repos, pullRequests: Object.fromEntries(repos.map((repo) => [repo.key, read])) });
+    const manifest = await runSync(options(source, { concurrency: 3, streams: ['pull_requests'] }));
+    expect(manifest.status).toBe('complete');
+    expect(highest).toBe(3);
+  });
+
+  it('commits through a FileStateStore that the next run reads back', async () => {
+    const statePath = join(root, `state-${counter}`, 'state.json');
+    const { source, cursorsSeen } = fakeSource({ repos: [REPOS[0] as PartitionDescriptor] });
+    const first = options(source, { state: await FileStateStore.open(statePath, 'fake:acme'), streams: ['pull_requests'] });
+    await runSync(first);
+    expect(JSON.parse(readFileSync(join(first.outputDir, 'state.json'), 'utf8'))).toEqual(JSON.parse(readFileSync(statePath, 'utf8')));
+    const reopened = await FileStateStore.open(statePath, 'fake:acme');
+    expect(reopened.get('pull_requests', '{r1}')?.cursor).toEqual({ updatedOn: '2026-01-03', seen: 3 });
+    await runSync(options(source, { state: reopened, streams: ['pull_requests'] }));
+    expect(cursorsSeen.get('{r1}')).toEqual([undefined, { updatedOn: '2026-01-03', seen: 3 }]);
   });
 });

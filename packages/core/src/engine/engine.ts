@@ -122,8 +122,11 @@ export async function runSync<Cfg>(options: SyncOptions<Cfg>): Promise<RunManife
     cursorsBefore: cursorsOf(stateBefore),
     cursorsAfter: cursorsOf(stateAfter),
   };
-  await writeFileAtomic(join(options.outputDir, 'state.json'), `${JSON.stringify(stateAfter, null, 2)}\n`);
-  await writeFileAtomic(join(options.outputDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  // Both are written whole or not at all; neither depends on the other (the live state is in the state store).
+  await Promise.all([
+    writeFileAtomic(join(options.outputDir, 'state.json'), `${JSON.stringify(stateAfter, null, 2)}\n`),
+    writeFileAtomic(join(options.outputDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`),
+  ]);
   logger.info('run finished', {
     status,
     stopReason,

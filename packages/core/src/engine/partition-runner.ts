@@ -2,7 +2,7 @@ import type { Clock } from '../clock.js';
 import { BbsyncError, isBbsyncError, toBbsyncError } from '../errors.js';
 import type { ApiClient } from '../http/types.js';
 import type { Logger } from '../logger.js';
-import type { PartitionWriter, RunWriter } from '../output/run-writer.js';
+import { UnserializableRecordError, type PartitionWriter, type RunWriter } from '../output/run-writer.js';
 import type { RecordEnvelope } from '../output/types.js';
 import type { StateStore } from '../state/types.js';
 import type { ProgressReporter } from './progress.js';
@@ -48,6 +48,9 @@ export interface RunEnvironment {
 /** Errors of our own output folder: not the partition's fault, and every other partition would hit them too. */
 function outputError(error: unknown): BbsyncError {
   if (isBbsyncError(error)) return error;
+  if (error instanceof UnserializableRecordError) {
+    return new BbsyncError('bad_response', error.message, { disposition: 'skippable', cause: error, hint: 'The API returned data that cannot be stored as JSON; report it with the stream name.' });
+  }
   return new BbsyncError('config_error', `writing the run folder failed: ${(error as Error).message}`, {
     field: 'outputDir',
     disposition: 'fatal',
@@ -85,6 +88,7 @@ export async function runPartition(task: PartitionTask, env: RunEnvironment): Pr
   const writer: PartitionWriter | undefined = discoveryOnly ? undefined : env.writer.partition(partition);
   const pending = new Map<string, { records: number; deleted: number }>();
   let committedThisRead = false;
+  const recordsWritten = () => [...(writer?.written.values() ?? [])].reduce((sum, count) => sum + count, 0);
   let finished = false;
 
   const makeDurable = async (): Promise<void> => {
@@ -154,6 +158,7 @@ export async function runPartition(task: PartitionTask, env: RunEnvironment): Pr
       env.control.throwIfHalted();
       await makeDurable();
       await commit(value);
+      env.progress.emit('tick', { stream: definition.name, partition: partition.name, records: recordsWritten() });
     },
     provide: (provided) => {
       if (definition.scope !== 'workspace') {
@@ -207,7 +212,7 @@ export async function runPartition(task: PartitionTask, env: RunEnvironment): Pr
   env.report.addPartition(definition.name, outcome, requests, env.clock.now() - started);
   if (outcome === 'interrupted') env.report.addRemaining(definition.name, partition);
   else env.progress.done += 1;
-  const records = [...(writer?.written.values() ?? [])].reduce((sum, count) => sum + count, 0);
+  const records = recordsWritten();
   if (outcome === 'failed') {
     env.progress.emit('partition_failed', { stream: definition.name, partition: partition.name, records });
     logger.warn('partition failed', { code: failure?.code, status: failure?.status, message: failure?.message, hint: failure?.hint });

@@ -53,7 +53,8 @@ export class ProgressReporter {
       partitionsTotal: this.total,
       etaMs: this.etaMs(),
     };
-    const level = type === 'partition_failed' ? 'warn' : type === 'partition_start' || type === 'tick' ? 'debug' : 'info';
+    // A failure is logged (with its code and hint) by the partition runner; here it is only progress.
+    const level = type === 'partition_done' || type === 'stream_done' ? 'info' : 'debug';
     this.#logger[level](type.replace('_', ' '), { ...event });
     if (this.#onProgress === undefined) return;
     try {

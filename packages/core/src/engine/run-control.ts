@@ -3,6 +3,8 @@ import { BbsyncError } from '../errors.js';
 import type { ApiClient } from '../http/types.js';
 import type { SyncBudgets } from './types.js';
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Why a run ended early. `stop` is graceful (budget, deadline, cancellation); `fatal` fails the run. */
 export interface Halt {
   readonly kind: 'stop' | 'fatal';
@@ -33,13 +35,24 @@ export class RunControl {
     this.#external = options.signal;
     if (this.#external?.aborted) this.#onExternalAbort();
     else this.#external?.addEventListener('abort', this.#onExternalAbort, { once: true });
+    this.#armDeadline();
+  }
+
+  /**
+   * A real timer, so a partition stuck in a long wait still ends at the deadline; checks at every write and
+   * partition boundary cover injected clocks. Timers hold at most 2^31-1 ms (about 24.8 days): re-armed until then.
+   */
+  #armDeadline(): void {
     const deadline = this.#budgets.deadline;
-    if (deadline !== undefined && this.#halt === undefined) {
-      // A real timer, so a partition stuck in a long wait still ends at the deadline; checks at every write
-      // and partition boundary cover injected clocks.
-      this.#timer = setTimeout(() => this.checkBudgets(), Math.max(0, deadline - this.#clock.now()));
-      this.#timer.unref?.();
-    }
+    if (deadline === undefined || this.#halt !== undefined) return;
+    this.#timer = setTimeout(
+      () => {
+        this.checkBudgets();
+        this.#armDeadline();
+      },
+      Math.min(MAX_TIMER_MS, Math.max(0, deadline - this.#clock.now())),
+    );
+    this.#timer.unref?.();
   }
 
   get signal(): AbortSignal {

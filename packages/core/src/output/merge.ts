@@ -89,7 +89,7 @@ export async function mergeRuns(options: MergeOptions): Promise<SnapshotManifest
       counts[stream] = await mergeStream(stream, files, settings);
     });
   } finally {
-    await rm(temp, { recursive: true, force: true });
+    if (streams.length > 0) await rm(temp, { recursive: true, force: true });
   }
   const sortedCounts = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)));
   await syncDir(join(options.outputDir, STREAMS_FOLDER));
@@ -281,7 +281,7 @@ async function assertFolder(path: string): Promise<void> {
 }
 
 async function prepareOutput(path: string): Promise<void> {
-  await mkdir(path, { recursive: true });
-  if ((await readdir(path)).length > 0) throw configError('outputDir', `${path} is not empty`, 'a new or empty folder');
+  const created = await mkdir(path, { recursive: true });
+  if (created === undefined && (await readdir(path)).length > 0) throw configError('outputDir', `${path} is not empty`, 'a new or empty folder');
   await mkdir(join(path, STREAMS_FOLDER));
 }

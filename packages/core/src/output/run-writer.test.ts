@@ -94,6 +94,16 @@ describe('RunWriter', () => {
     expect(keys).toEqual(Array.from({ length: 300 }, (_, i) => String(i)));
   });
 
+  it('a failed write fails every later flush, so no cursor can be committed past a lost record', async () => {
+    const run = await RunWriter.create(dir);
+    const writer = run.partition({ key: 'k', name: 'repo' });
+    await writer.write(envelope('s', 'k', 'a'));
+    await expect(writer.write(envelope('s', 'k', 'b', { big: 1n }))).rejects.toThrow(/cannot be written as JSON/);
+    await expect(writer.flush()).rejects.toThrow(/cannot be written as JSON/);
+    await writer.abort();
+    expect(readdirSync(join(dir, 'streams', 's')).filter((name) => name.endsWith('.partial'))).toEqual([]);
+  });
+
   it('refuses stream names that are not plain folder names', async () => {
     const run = await RunWriter.create(dir);
     const writer = run.partition({ key: 'k', name: 'repo' });

@@ -78,6 +78,14 @@ export class RunWriter {
   }
 }
 
+/** A record that JSON cannot represent (a BigInt, a cycle): the data's fault, not the disk's. */
+export class UnserializableRecordError extends Error {
+  constructor(stream: string, cause: unknown) {
+    super(`a record of ${stream} cannot be written as JSON: ${(cause as Error).message}`, { cause });
+    this.name = 'UnserializableRecordError';
+  }
+}
+
 interface OpenSegment {
   readonly stream: string;
   readonly writer: SegmentWriter;
@@ -98,6 +106,8 @@ export class PartitionWriter {
   /** Writes not settled yet: a flush waits for those that were called before it. */
   readonly #pending = new Set<Promise<void>>();
   #aborted = false;
+  /** The first failed write: this writer can never again prove that everything written is on disk. */
+  #failure: unknown;
   /** Records written per stream since the writer was created. */
   readonly written = new Map<string, number>();
 
@@ -111,16 +121,26 @@ export class PartitionWriter {
   /** Appends one envelope to the stream's open segment (opening one if needed); awaits backpressure. */
   write(envelope: RecordEnvelope): Promise<void> {
     if (this.#aborted) return Promise.reject(new Error('the partition writer was aborted'));
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
     if (envelope.partition !== this.#partitionKey) return Promise.reject(new Error('an envelope of another partition was written here'));
-    const line = `${JSON.stringify(envelope)}\n`;
+    let line: string;
+    try {
+      line = `${JSON.stringify(envelope)}\n`;
+    } catch (error) {
+      this.#failure = new UnserializableRecordError(envelope.stream, error);
+      return Promise.reject(this.#failure);
+    }
     // Picks the segment now, synchronously, so a flush called after this write still includes it.
     const segment = this.#segment(envelope.stream);
     const write = segment.then((open) => open.writer.write(line));
     this.#pending.add(write);
-    const settle = () => {
-      this.#pending.delete(write);
-    };
-    write.then(settle, settle);
+    write.then(
+      () => this.#pending.delete(write),
+      (error: unknown) => {
+        this.#pending.delete(write);
+        this.#failure ??= error;
+      },
+    );
     return write.then(() => {
       this.written.set(envelope.stream, (this.written.get(envelope.stream) ?? 0) + 1);
     });
@@ -131,18 +151,32 @@ export class PartitionWriter {
    * go to new segments (the next sequence numbers). Resolves when all of it is durable.
    */
   async flush(): Promise<void> {
+    // Taken synchronously: writes called from now on go to the next segments.
     const open = [...this.#segments.values()];
     this.#segments.clear();
     await Promise.allSettled([...this.#pending]);
-    const finished = await Promise.all(
+    if (this.#failure !== undefined) {
+      // A write failed, so a record is missing: nothing may be made final, no cursor committed past it.
+      await Promise.all(open.map(async (pending) => (await pending.catch(() => undefined))?.writer.discard()));
+      throw this.#failure;
+    }
+    const results = await Promise.allSettled(
       open.map(async (pending) => {
         const segment = await pending;
-        await segment.writer.finish(join(segment.folder, segment.fileName));
+        try {
+          await segment.writer.finish(join(segment.folder, segment.fileName));
+        } catch (error) {
+          await segment.writer.discard();
+          throw error;
+        }
         return segment;
       }),
     );
+    const finished = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
     await Promise.all([...new Set(finished.map((segment) => segment.folder))].map((folder) => syncDir(folder)));
     for (const segment of finished) this.#run.addFile(segment.stream, segment.fileName);
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
   }
 
   /** Deletes every segment not yet flushed. Flushed segments stay: their cursor may already be committed. */

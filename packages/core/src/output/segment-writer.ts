@@ -24,7 +24,7 @@ export class SegmentWriter {
   private constructor(partialPath: string, handle: FileHandle, gzip: boolean) {
     this.partialPath = partialPath;
     this.#handle = handle;
-    // autoClose off: the engine must fsync the descriptor before closing it.
+    // autoClose off: `finish` must fsync the descriptor before it is closed.
     const file = handle.createWriteStream({ autoClose: false });
     this.#file = file;
     if (gzip) {

@@ -68,12 +68,16 @@ export async function mergedDiff(
   sim: Simulator,
   runDirs: readonly string[],
   outputDir: string,
+  /** Compare only these output streams (those a run selected). @default all */
+  only?: readonly string[],
 ): Promise<TruthDiff & { duplicates: string[]; counts: Record<string, number> }> {
   const core = await loadCore();
   const connector = await loadConnector(api);
   await core.mergeRuns({ inputs: runDirs.filter((dir) => existsSync(dir)), outputDir });
   const { records, duplicates } = await actualRecords(core.readRecords, outputDir);
-  const diff = diffRecords(expectedRecords(api, sim, connector), records);
+  const expected = expectedRecords(api, sim, connector);
+  if (only !== undefined) for (const stream of [...expected.keys()]) if (!only.includes(stream)) expected.delete(stream);
+  const diff = diffRecords(expected, records);
   const counts = Object.fromEntries([...records].map(([stream, keyed]) => [stream, keyed.size]));
   return { ...diff, duplicates, counts };
 }

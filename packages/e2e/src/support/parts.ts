@@ -26,10 +26,7 @@ function member<T>(module: Record<string, unknown>, pkg: string, name: string, k
 
 /** Loads core's engine, state store, merge, reader, transport and redaction helpers. */
 export async function loadCore(): Promise<CoreParts> {
-  const core = { ...((await import('@bbsync/core')) as unknown as Record<string, unknown>) } as Record<string, unknown>;
-  // PROBE-ONLY
-  const base = new URL('../../../core/src/', import.meta.url).href;
-  for (const file of ['engine/engine.ts', 'state/file-state-store.ts', 'output/merge.ts', 'output/read-records.ts']) Object.assign(core, { ...(await import(base + file)), ...core });
+  const core = (await import('@bbsync/core')) as unknown as Record<string, unknown>;
   const pkg = '@bbsync/core';
   const store = member<{ open(path: string, scope: string, options: { clock?: Clock }): Promise<StateStore> }>(core, pkg, 'FileStateStore', 'function');
   return {

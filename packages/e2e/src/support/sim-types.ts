@@ -83,6 +83,8 @@ export interface CloudControlLike {
   setFaults(faults: SimulatorFaults | undefined): void;
   resetRateLimits(): void;
   pushCommits(repo: string, options?: { count?: number }): string[];
+  /** Identifiers of the ground truth (cheap). */
+  truthIds(): unknown;
 }
 
 export interface DataCenterControlLike {
@@ -91,6 +93,10 @@ export interface DataCenterControlLike {
   createProject(o: { key: string; name?: string }): ApiObject;
   setFaults(o: { faults?: SimulatorFaults }): void;
   resetRateLimits(): void;
+  pushCommits(o: { projectKey: string; slug: string; count?: number }): unknown;
+  openPullRequest(o: { projectKey: string; slug: string; title?: string }): ApiObject;
+  updatePullRequest(o: { projectKey: string; slug: string; id: number; title?: string }): ApiObject;
+  commentPullRequest(o: { projectKey: string; slug: string; id: number; text?: string }): ApiObject;
 }
 
 export interface Simulator {

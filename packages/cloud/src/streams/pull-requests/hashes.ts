@@ -5,8 +5,9 @@
  * - for free, from hashes known already: the `commits` cursor's recent default-branch hashes, merge commits
  *   the `commits` definition read this run, this pull request's commits, and hashes resolved in earlier runs;
  * - otherwise with one `GET /commit/{hash}`: for a merge commit (it is on the default branch, so only its
- *   hash is asked for), and for the source tip of a pull request whose commits Bitbucket no longer lists
- *   (its branch is gone): that commit no other stream gives is written to `commit_details`.
+ *   hash is asked for; only when the `commits` stream reads this repository, as that is what it joins), and
+ *   for the source tip of a pull request whose commits Bitbucket no longer lists (its branch is gone): that
+ *   commit no other stream gives is written to `commit_details` (only when that output is selected).
  * Destination commits are resolved only when known (they are default-branch commits, often old).
  */
 import type { PartitionContext } from '@bbsync/core';
@@ -16,7 +17,7 @@ import { requestContext, type RepositoryPartition } from '../../partition.js';
 import { commitPath } from '../../paths.js';
 import type { CloudCommit, CloudCommitRef, CloudPullRequest } from '../../records.js';
 import { COMMITS, type CommitsCursor } from '../commits.js';
-import { mergeCommitOf } from '../merge-registry.js';
+import { mergeCommitOf, mergeCommitsRegistered } from '../merge-registry.js';
 import { COMMIT_DETAILS, PULL_REQUESTS } from './keys.js';
 
 const PREFIX = 12;
@@ -68,13 +69,21 @@ export class HashResolver {
     await this.#annotate(pullRequest.destination?.commit ?? undefined, 'none');
   }
 
-  async #annotate(ref: CloudCommitRef | undefined, fetch: 'hash' | 'detail' | 'none'): Promise<void> {
+  async #annotate(ref: CloudCommitRef | undefined, wanted: 'hash' | 'detail' | 'none'): Promise<void> {
     if (ref?.hash === undefined) return;
+    // Only spend a request where the answer is used: a merge commit's full hash joins the commits stream (so
+    // only when that stream reads this repository), a gone branch's source tip is written to commit_details.
+    const fetch =
+      (wanted === 'hash' && this.#commitsTracked()) || (wanted === 'detail' && this.#ctx.wants(COMMIT_DETAILS)) ? wanted : 'none';
     const full = this.known(ref.hash) ?? (fetch === 'none' ? undefined : await this.#fetch(ref.hash, fetch === 'detail'));
     if (full === undefined) return;
     ref.hash_full = full;
     this.add(full);
     this.#used.add(full);
+  }
+
+  #commitsTracked(): boolean {
+    return this.#ctx.state.get(COMMITS, this.#partition.key) !== undefined || mergeCommitsRegistered(this.#ctx.client, this.#partition.key);
   }
 
   #fromCommitsCursor(lower: string): string | undefined {

@@ -1,0 +1,45 @@
+/**
+ * A small run of the benchmark (tiny sizes, no latency) so the harness cannot rot: it must run end to end —
+ * simulator process, sync processes, census, floors, baseline, report — and produce the tables. Its figures
+ * are not checked (no timing assertions: speed is what `pnpm bench` measures).
+ */
+import { describe, expect, it } from 'vitest';
+import { runBenchmarks } from './bench.js';
+
+describe('pnpm bench --quick', () => {
+  it('runs the scenarios and reports every figure beside its floor and the baseline', async () => {
+    const lines: string[] = [];
+    const run = await runBenchmarks({
+      quick: true,
+      scenarios: ['cloud-medium', 'datacenter-medium', 'datacenter-budgets'],
+      command: 'pnpm bench -- --quick',
+      log: (line) => lines.push(line),
+      startup: false,
+    });
+
+    expect(run.failures).toEqual([]);
+    expect(run.results.map((r) => r.step.id)).toEqual([
+      'cloud-medium-full',
+      'cloud-medium-unchanged',
+      'cloud-medium-changed',
+      'datacenter-medium-full',
+      'datacenter-medium-unchanged',
+      'datacenter-medium-changed',
+      'datacenter-budgets-full',
+    ]);
+    for (const result of run.results) {
+      expect(result.requestFloor, result.step.id).toBeGreaterThan(0);
+      expect(result.outcome.requests, result.step.id).toBeGreaterThan(0);
+      expect(result.outcome.maxRssBytes, result.step.id).toBeGreaterThan(0);
+      if (result.session.baseline) expect(result.baseline?.requests, result.step.id).toBeGreaterThan(0);
+    }
+    expect(run.results.find((r) => r.step.id === 'datacenter-budgets-full')?.rateFloorMs).toBeDefined();
+
+    expect(run.report).toContain('## Summary');
+    expect(run.report).toContain('| figure | measured | floor / reference | ratio | target | result |');
+    expect(run.report).toMatch(/\| requests \| [\d,]+ \| [\d,]+ \(floor\) \|/);
+    expect(run.report).toMatch(/\| requests vs baseline \| [\d,]+ \| [\d,]+ \(baseline/);
+    expect(run.report).toContain('### Bitbucket Data Center');
+    expect(lines.join('\n')).toContain('### Full sync (`cloud-medium-full`)');
+  }, 120_000);
+});

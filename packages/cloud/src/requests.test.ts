@@ -1,0 +1,79 @@
+/**
+ * Request counts, from the simulator's own counters (the metric: Cloud allows about 1,000 requests per hour).
+ * - A run where nothing changed: per repository the pull request listing, the activity feed and the pipelines
+ *   page (commits are skipped by the idle gate); fewer or more where the settings say so.
+ * - A full sync: no more than 5% above the floor = the sum over every listing of max(1, ceil(items / largest
+ *   page)) plus the unavoidable single GETs (the source tips of pull requests whose branch is gone).
+ */
+import type { SimSwitches } from '@bbsync/simulator';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from './testing/harness.js';
+
+let harness: Harness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+const HOUR = 3_600_000;
+
+describe('a run where nothing changed', () => {
+  it.each<{ name: string; switches: Partial<SimSwitches>; config: Record<string, unknown>; perRepository: number }>([
+    { name: 'defaults', switches: {}, config: {}, perRepository: 3 },
+    { name: 'activity known to bump updated_on', switches: {}, config: { activityBumpsPullRequestUpdatedOn: true }, perRepository: 2 },
+    { name: 'the feed known to cover every update', switches: {}, config: { activityFeedCoversPullRequestUpdates: true }, perRepository: 2 },
+    {
+      name: 'the feed known to cover every update, comments not bumping updated_on',
+      switches: { commentsBumpPullRequestUpdatedOn: false },
+      config: { activityFeedCoversPullRequestUpdates: true },
+      perRepository: 2,
+    },
+    {
+      name: 'pull requests bump the repository',
+      switches: { repositoryUpdatedOnBumpedBy: 'pushes_and_pull_requests' },
+      config: { repositoryUpdatedOnBumpedBy: 'pushes_and_pull_requests', activityBumpsPullRequestUpdatedOn: true },
+      perRepository: 1,
+    },
+    { name: 'nothing bumps the repository', switches: { repositoryUpdatedOnBumpedBy: 'nothing' }, config: { repositoryUpdatedOnBumpedBy: 'nothing' }, perRepository: 4 },
+  ])('$name: $perRepository requests per repository plus the listings', async ({ switches, config, perRepository }) => {
+    const h = (harness = await startHarness({ size: 'tiny', switches, config }));
+    await h.run();
+    h.sim.cloud.control.advance(HOUR);
+    const idle = await h.run();
+    expect(idle.manifest.status).toBe('complete');
+    const repositories = h.sim.cloud.control.repositories().length;
+    // One page of repositories and one of members (tiny: 3 repositories, 5 members).
+    expect(idle.requests, JSON.stringify(idle.byEndpoint)).toBe(2 + perRepository * repositories);
+    // And again after activity settled: the same.
+    h.sim.cloud.control.pushCommits(h.sim.cloud.control.repositories()[0] as string, { count: 1 });
+    await h.run();
+    h.sim.cloud.control.advance(HOUR);
+    expect((await h.run()).requests).toBe(2 + perRepository * repositories);
+  });
+});
+
+describe('a full sync', () => {
+  it('stays within 5% of the floor', async () => {
+    const h = (harness = await startHarness({ size: 'small' }));
+    const { requests, byEndpoint, manifest } = await h.run();
+    expect(manifest.status).toBe('complete');
+    const truth = h.sim.cloud.groundTruth();
+    const pages = (items: number, size: number) => Math.max(1, Math.ceil(items / size));
+    let floor = pages(truth.repositories.length, 100) + pages(truth.members.length, 100);
+    for (const repository of truth.repositories) {
+      const uuid = repository.uuid as string;
+      const pullRequests = truth.pullrequests[uuid] ?? [];
+      floor += pages(truth.commits[uuid]?.length ?? 0, 100) + pages(pullRequests.length, 50) + pages(truth.pipelines[uuid]?.length ?? 0, 100);
+      const activity = pullRequests.reduce((sum, pr) => sum + (truth.activity[`${uuid}#${String(pr.id)}`]?.length ?? 0), 0);
+      floor += pages(activity, 50);
+      for (const pr of pullRequests) {
+        const commits = truth.prCommits[`${uuid}#${String(pr.id)}`]?.length ?? 0;
+        floor += pages(commits, 100);
+        // The source tip of a pull request whose branch is gone is only available from /commit/{sha}.
+        if (commits === 0) floor += 1;
+      }
+    }
+    console.log(`full sync: ${requests} requests, floor ${floor}`);
+    expect(requests, `floor ${floor}: ${JSON.stringify(byEndpoint)}`).toBeLessThanOrEqual(Math.floor(floor * 1.05));
+  });
+});
