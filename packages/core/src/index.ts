@@ -4,7 +4,7 @@ export * from './logger.js';
 export type * from './http/types.js';
 export type * from './pagination/types.js';
 export type * from './state/types.js';
-export type * from './output/types.js';
+export * from './output/types.js';
 export * from './engine/types.js';
 export type * from './engine/connector.js';
 export * from './pagination/cloud.js';

@@ -12,11 +12,11 @@ import { scratchDir } from './support/harness.js';
 
 const SUITE_TIMEOUT = 120_000;
 
-let server: Attacker;
+// Started at collection time: the case table names its origin.
+const server: Attacker = await startAttacker();
 let scratch: Awaited<ReturnType<typeof scratchDir>>;
 
 beforeAll(async () => {
-  server = await startAttacker();
   scratch = await scratchDir('bad-input');
 });
 
@@ -74,12 +74,12 @@ function cliArgs(inputs: Record<string, string>): { args: string[]; env: Record<
   for (const [name, value] of Object.entries(inputs)) {
     if (name === 'access-token') env.BBSYNC_ACCESS_TOKEN = value;
     else if (name === 'credentials') env.BBSYNC_CREDENTIALS = value;
-    else args.push(`--${name}`, value);
+    else args.push(`--${name}=${value}`);
   }
   return { args, env };
 }
 
-describe('the CLI', { timeout: SUITE_TIMEOUT }, () => {
+describe('the CLI', { timeout: SUITE_TIMEOUT, concurrent: true }, () => {
   it.each(cases().map((c) => [c.name, c] as const))('%s: exits non-zero naming the field and what is allowed', async (_name, c) => {
     const { args, env } = cliArgs(c.inputs);
     const cwd = join(scratch.path, 'cli');
@@ -93,7 +93,7 @@ describe('the CLI', { timeout: SUITE_TIMEOUT }, () => {
   });
 });
 
-describe.skipIf(!ACTION_BUNDLED)('the bundled action', { timeout: SUITE_TIMEOUT }, () => {
+describe.skipIf(!ACTION_BUNDLED)('the bundled action', { timeout: SUITE_TIMEOUT, concurrent: true }, () => {
   it.each(cases().map((c) => [c.name, c] as const))('%s: fails the step naming the input and what is allowed', async (_name, c) => {
     const { runnerFiles, inputEnv } = (await import(/* @vite-ignore */ `${(await import('./support/cli.js')).ACTION_TEST_SUPPORT}run-action.ts`)) as {
       runnerFiles(root: string, step: string): Promise<{ workspace: string; temp: string; output: string; state: string; summary: string }>;

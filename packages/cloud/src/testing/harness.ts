@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCredentials, type ApiClient, type RunManifest, type StateStore, type SyncState } from '@bbsync/core';
+import { MemoryStateStore, mergeRuns, parseCredentials, readRecords, runSync, type ApiClient, type RunManifest, type StateStore, type SyncState } from '@bbsync/core';
 import { startSimulator, type Simulator, type SimOptions, type CloudTruth } from '@bbsync/simulator';
 import { cloudConnector } from '../connector.js';
 import type { CloudConfig } from '../config.js';
@@ -13,7 +13,6 @@ import { ACTIVITY_FIELDS, COMMENT_FIELDS, COMMIT_FIELDS, PIPELINE_FIELDS, PULL_R
 import { project } from '../project.js';
 import { memberFields } from '../streams/workspace-members.js';
 import { activityKey } from '../streams/pull-requests/keys.js';
-import { MemoryStateStore, mergeRuns, readRecords, runSync } from './core-run.js';
 
 export type Records = Map<string, Map<string, Record<string, unknown>>>;
 

@@ -64,6 +64,7 @@ export async function runSync<Cfg>(options: SyncOptions<Cfg>): Promise<RunManife
     startDate: options.startDate,
     selected: selection.selected,
     owns: (key) => shardOf(key, shard.count) === shard.index,
+    repositoryDefinitions: options.source.streams.filter((definition) => definition.scope === 'repository').map((definition) => definition.name),
     provided: new Map(),
   };
   logger.info('run started', { runId, streams: [...selection.selected], shard: `${shard.index}/${shard.count}`, concurrency });

@@ -3,7 +3,7 @@ import { BbsyncError, isBbsyncError, toBbsyncError } from '../errors.js';
 import type { ApiClient } from '../http/types.js';
 import type { Logger } from '../logger.js';
 import { UnserializableRecordError, type PartitionWriter, type RunWriter } from '../output/run-writer.js';
-import type { RecordEnvelope } from '../output/types.js';
+import { DELETED_PARTITIONS_STREAM, type RecordEnvelope } from '../output/types.js';
 import type { StateStore } from '../state/types.js';
 import type { ProgressReporter } from './progress.js';
 import type { RequestAttribution } from './request-attribution.js';
@@ -41,6 +41,8 @@ export interface RunEnvironment {
   readonly selected: ReadonlySet<string>;
   /** True when this shard owns a partition key. */
   readonly owns: (partitionKey: string) => boolean;
+  /** Names of the repository-scoped definitions: their state is dropped for a deleted partition. */
+  readonly repositoryDefinitions: readonly string[];
   /** Partitions provided by workspace streams so far, by key (the first descriptor of a key wins). */
   readonly provided: Map<string, PartitionDescriptor>;
 }
@@ -88,6 +90,8 @@ export async function runPartition(task: PartitionTask, env: RunEnvironment): Pr
   const writer: PartitionWriter | undefined = discoveryOnly ? undefined : env.writer.partition(partition);
   const pending = new Map<string, { records: number; deleted: number }>();
   let committedThisRead = false;
+  // Partition keys this provider marked deleted: tombstoned in the output, their state dropped once durable.
+  const tombstoned: string[] = [];
   const recordsWritten = () => [...(writer?.written.values() ?? [])].reduce((sum, count) => sum + count, 0);
   let finished = false;
 
@@ -104,6 +108,11 @@ export async function runPartition(task: PartitionTask, env: RunEnvironment): Pr
   const commit = async (value: unknown): Promise<void> => {
     try {
       await env.state.commit(definition.name, partition.key, value, partition, planned.outputs);
+      // The tombstones are durable now (flushed before this commit): forget the deleted partitions' cursors, so a
+      // repository that comes back under the same key is read from scratch.
+      for (const key of tombstoned.splice(0)) {
+        for (const name of env.repositoryDefinitions) if (env.state.get(name, key) !== undefined) await env.state.remove(name, key);
+      }
     } catch (error) {
       throw stateError(error);
     }
@@ -148,7 +157,25 @@ export async function runPartition(task: PartitionTask, env: RunEnvironment): Pr
       const spec = planned.specs.get(output);
       await write(output, spec === undefined ? '' : String(spec.primaryKey(data)), false, data);
     },
-    deleted: (output, key, last) => write(output, key, true, last ?? null),
+    deleted: async (output, key, last) => {
+      await write(output, key, true, last ?? null);
+      if (definition.providesPartitions === true && output === definition.outputs[0]?.name && writer !== undefined) {
+        const tombstone: RecordEnvelope = {
+          stream: DELETED_PARTITIONS_STREAM,
+          key,
+          partition: partition.key,
+          synced_at: new Date(env.clock.now()).toISOString(),
+          deleted: false,
+          data: { partition: key, deletedFrom: output },
+        };
+        try {
+          await writer.write(tombstone);
+        } catch (error) {
+          throw outputError(error);
+        }
+        tombstoned.push(key);
+      }
+    },
     absence: (what, status) => {
       if (discoveryOnly) return;
       env.report.absences.push({ stream: definition.name, partition: partition.name, what, ...(status === undefined ? {} : { status }) });

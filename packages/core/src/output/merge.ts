@@ -6,6 +6,7 @@ import { syncDir, writeFileAtomic } from '../state/durable-file.js';
 import { BucketFiles } from './merge-buckets.js';
 import { listSegments, readLinesInOrder, SegmentReadError, type SegmentFile } from './read-records.js';
 import { STREAMS_FOLDER } from './run-writer.js';
+import { DELETED_PARTITIONS_STREAM } from './types.js';
 import { SegmentWriter } from './segment-writer.js';
 
 export interface MergeOptions {
@@ -79,11 +80,26 @@ export async function mergeRuns(options: MergeOptions): Promise<SnapshotManifest
 
   const listings = await Promise.all(options.inputs.map((input) => listSegments(input)));
   const streams = [...new Set(listings.flatMap((listing) => [...listing.keys()]))].sort();
+  // Which input each file came from, and the last input that tombstoned each partition (a deleted repository):
+  // a record is dropped when its partition was tombstoned by its own input or a later one.
+  const inputOf = new Map<string, number>();
+  listings.forEach((listing, index) => {
+    for (const files of listing.values()) for (const file of files) inputOf.set(file.path, index);
+  });
+  const tombstones = new Map<string, number>();
+  for await (const [, envelope, file] of envelopes(listings.flatMap((listing) => listing.get(DELETED_PARTITIONS_STREAM) ?? []))) {
+    tombstones.set(envelope.key, Math.max(tombstones.get(envelope.key) ?? -1, inputOf.get(file.path) ?? -1));
+  }
+  const dropped = (envelope: ParsedEnvelope, file: SegmentFile): boolean => {
+    if (envelope.partition === '' || tombstones.size === 0) return false;
+    const at = tombstones.get(envelope.partition);
+    return at !== undefined && at >= (inputOf.get(file.path) ?? Number.POSITIVE_INFINITY);
+  };
   // Created only when a stream needs buckets (by `mkdir -p` of its bucket folder).
   const temp = join(options.outputDir, TEMP_FOLDER);
   const counts: Record<string, SnapshotStreamCounts> = {};
   try {
-    const settings = { outputDir: options.outputDir, temp, gzip, bucketBytes, maxFileBytes };
+    const settings = { outputDir: options.outputDir, temp, gzip, bucketBytes, maxFileBytes, dropped };
     await forEachConcurrently(streams, STREAM_CONCURRENCY, async (stream) => {
       const files = listings.flatMap((listing) => listing.get(stream) ?? []);
       counts[stream] = await mergeStream(stream, files, settings);
@@ -111,6 +127,8 @@ interface StreamMergeSettings {
   readonly gzip: boolean;
   readonly bucketBytes: number;
   readonly maxFileBytes: number;
+  /** True for a record of a tombstoned partition. */
+  readonly dropped: (envelope: ParsedEnvelope, file: SegmentFile) => boolean;
 }
 
 async function mergeStream(stream: string, files: readonly SegmentFile[], settings: StreamMergeSettings): Promise<SnapshotStreamCounts> {
@@ -122,9 +140,9 @@ async function mergeStream(stream: string, files: readonly SegmentFile[], settin
   const bucketCount = Math.min(MAX_BUCKETS, Math.max(1, Math.ceil(estimate / settings.bucketBytes)));
   try {
     if (bucketCount === 1) {
-      for await (const [line, envelope] of envelopes(files)) {
+      for await (const [line, envelope, file] of envelopes(files)) {
         fold.count(envelope);
-        fold.apply(envelope, line);
+        if (!settings.dropped(envelope, file)) fold.apply(envelope, line);
       }
       await fold.drainTo(output);
     } else {
@@ -132,9 +150,9 @@ async function mergeStream(stream: string, files: readonly SegmentFile[], settin
       await mkdir(bucketFolder, { recursive: true });
       const buckets = new BucketFiles(bucketFolder, bucketCount);
       try {
-        for await (const [line, envelope] of envelopes(files)) {
+        for await (const [line, envelope, file] of envelopes(files)) {
           fold.count(envelope);
-          await buckets.add(envelope.key, line);
+          if (!settings.dropped(envelope, file)) await buckets.add(envelope.key, line);
         }
         await buckets.close();
       } catch (error) {
@@ -183,10 +201,11 @@ class Fold {
 interface ParsedEnvelope {
   readonly key: string;
   readonly deleted: boolean;
+  readonly partition: string;
 }
 
 /** The lines of files, in order, with their parsed key and deletion flag; a line that is not an envelope is an error. */
-async function* envelopes(files: readonly SegmentFile[]): AsyncGenerator<[string, ParsedEnvelope]> {
+async function* envelopes(files: readonly SegmentFile[]): AsyncGenerator<[string, ParsedEnvelope, SegmentFile]> {
   let current: SegmentFile | undefined;
   let lineNumber = 0;
   try {
@@ -196,11 +215,11 @@ async function* envelopes(files: readonly SegmentFile[]): AsyncGenerator<[string
         lineNumber = 0;
       }
       lineNumber += 1;
-      const parsed = JSON.parse(line) as { key?: unknown; deleted?: unknown } | null;
+      const parsed = JSON.parse(line) as { key?: unknown; deleted?: unknown; partition?: unknown } | null;
       if (typeof parsed !== 'object' || parsed === null || typeof parsed.key !== 'string' || typeof parsed.deleted !== 'boolean') {
         throw new Error('not a record envelope (a `key` string and a `deleted` boolean are required)');
       }
-      yield [line, { key: parsed.key, deleted: parsed.deleted }];
+      yield [line, { key: parsed.key, deleted: parsed.deleted, partition: typeof parsed.partition === 'string' ? parsed.partition : '' }, file];
     }
   } catch (error) {
     if (error instanceof BbsyncError) throw error;
