@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { CredentialConfig } from '@bbsync/core';
 import type { SimFaults } from '@bbsync/simulator';
 import { runBaseline } from './baseline.js';
-import { latencyFloorMs, PINNED_SWITCHES, rateLimitFloorMs, requestFloor, requestsByListing, workspaceListingPages, type RateLimitSpec } from './floors.js';
+import { latencyFloorMs, PINNED_SWITCHES, rateLimitFloorMs, stormFloorMs, requestFloor, requestsByListing, workspaceListingPages, type RateLimitSpec } from './floors.js';
 import { machineInfo } from './machine.js';
 import type { ApiEndpoint, SyncJob } from './protocol.js';
 import { renderReport, stepSection } from './report.js';
@@ -166,7 +166,11 @@ async function runSession(session: Session, context: SessionContext): Promise<St
         serverRequests: counters.total,
         baseline,
         latencyFloorMs: latencyFloorMs(outcome.requests, session.latencyMs, session.concurrency),
-        rateFloorMs: limit ? rateLimitFloorMs(outcome.requests - outcome.rateLimited, limit) : undefined,
+        rateFloorMs: limit
+          ? rateLimitFloorMs(outcome.requests - outcome.rateLimited, limit)
+          : session.rateLimitRate
+            ? stormFloorMs(outcome.requests, outcome.rateLimited, session.latencyMs, session.concurrency)
+            : undefined,
         memoryReferenceBytes: context.memoryReference.get(session.api),
         change,
         unchangedAllowance: step.kind === 'unchanged' ? TARGETS.unchangedRequestsPerRepository * census.repositories + workspaceListingPages(census) : undefined,

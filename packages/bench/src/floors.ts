@@ -338,3 +338,14 @@ export function requestsByListing(api: ApiKind, byEndpoint: Readonly<Record<stri
   }
   return { byListing, other };
 }
+
+/** Seconds the simulator's storm 429s name in Retry-After. */
+export const STORM_RETRY_AFTER_MS = 1000;
+
+/**
+ * Wall-time floor in a 429 storm: every attempt waits the latency, and every 429 also holds its slot for the
+ * Retry-After the server named (authoritative: no strategy may retry sooner on that credential).
+ */
+export function stormFloorMs(requests: number, rateLimited: number, latencyMs: number, concurrency: number): number {
+  return (requests * latencyMs + rateLimited * STORM_RETRY_AFTER_MS) / concurrency;
+}

@@ -107,6 +107,9 @@ export interface SyncOutcome {
   readonly errors: readonly string[];
   /** Real milliseconds from the call of runSync to its return. */
   readonly wallMs: number;
+  /** fsyncs the sync made, and the milliseconds they took (summed, so overlapping ones count twice). */
+  readonly fsyncs: number;
+  readonly fsyncMs: number;
   /** Peak resident set size of the sync process, bytes. */
   readonly maxRssBytes: number;
 }

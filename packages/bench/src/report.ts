@@ -94,6 +94,7 @@ export function stepSection(result: StepResult): string {
     `${formatCount(outcome.retries)} retries`,
     `${formatCount(outcome.rateLimited)} answered 429`,
     `${formatMs(outcome.rateLimitWaitMs)} waited for budgets`,
+    `${formatCount(outcome.fsyncs)} fsyncs (${formatMs(outcome.fsyncMs)} summed)`,
     `simulator saw ${formatCount(result.serverRequests)} requests`,
   ].join(', ');
   return [

@@ -107,7 +107,7 @@ function sessionsFor(api: ApiKind, quick: boolean): Session[] {
   // seconds, not hours; Data Center fills a token bucket per user.
   const budgets: SimRateLimits =
     api === 'cloud'
-      ? { cloudPerHour: quick ? 40 : 150, cloudWindowScale: quick ? 0.0002 : 0.002, cloudRetryAfter: false }
+      ? { cloudPerHour: quick ? 40 : 50, cloudWindowScale: quick ? 0.0002 : 0.002, cloudRetryAfter: false }
       : { dataCenterBucket: { capacity: quick ? 10 : 20, fillPerSecond: quick ? 100 : 20 } };
   const noLimits: SimRateLimits = api === 'cloud' ? { cloudPerHour: 100_000_000 } : {};
   return [
@@ -138,7 +138,7 @@ function sessionsFor(api: ApiKind, quick: boolean): Session[] {
       title: `${name}: three credentials with tight budgets`,
       purpose:
         api === 'cloud'
-          ? 'Three access tokens (three identities), each allowed 150 requests per (shrunk) hour: the budgets, not latency, bound the run.'
+          ? 'Three credentials (two workspace access tokens and an API token: three identities), each allowed 50 requests per hour, the hour shrunk to 7.2 s: the budgets, not latency, bound the run.'
           : 'Three users, each with a token bucket of 20 refilled at 20 per second: the buckets, not latency, bound the run.',
       seed: 7,
       size: small,
@@ -155,7 +155,8 @@ function sessionsFor(api: ApiKind, quick: boolean): Session[] {
       api,
       profile: 'rate-limited',
       title: `${name}: 429-heavy profile`,
-      purpose: '20% of requests answer 429 (with Retry-After: 1) whatever the budget: every attempt counts, so the floor is the listing floor ÷ 0.8.',
+      purpose:
+        '20% of requests answer 429 (with Retry-After: 1) whatever the budget. Every attempt counts, so the request floor is the listing floor ÷ 0.8; each 429 costs its slot the second Retry-After names, so the wall floor adds 429s × 1 s ÷ concurrency.',
       seed: 11,
       size: small,
       latencyMs,

@@ -9,12 +9,13 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { silentLogger } from '@bbsync/core';
 import { fastClock } from './fast-clock.js';
+import { meterFsync } from './fsync-meter.js';
 import { loadConnector, loadCore } from './parts.js';
 import type { SyncJob, SyncOutcome, SyncReplyMessage } from './protocol.js';
 
 /** Runs one sync job in this process. */
 export async function runSyncJob(job: SyncJob): Promise<SyncOutcome> {
-  const [core, connector] = await Promise.all([loadCore(), loadConnector(job.api)]);
+  const [core, connector, fsyncs] = await Promise.all([loadCore(), loadConnector(job.api), meterFsync()]);
   const clock = fastClock(job.clockSpeedUp);
   const config: unknown = connector.parseConfig(job.config);
   const credentials = core.parseCredentials(job.credentials);
@@ -52,6 +53,8 @@ export async function runSyncJob(job: SyncJob): Promise<SyncOutcome> {
     records,
     errors: manifest.errors.slice(0, 5).map((e) => `${e.stream} ${e.partition}: ${e.code} ${e.message}`),
     wallMs,
+    fsyncs: fsyncs.calls,
+    fsyncMs: fsyncs.ms,
     // resourceUsage().maxRSS is in kilobytes.
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
   };

@@ -114,7 +114,8 @@ function wallChecks(result: StepResult): FigureCheck[] {
   const rateBinds = result.rateFloorMs !== undefined && result.rateFloorMs > result.latencyFloorMs;
   const floorMs = Math.max(result.latencyFloorMs, result.rateFloorMs ?? 0);
   const latencyText = `${formatCount(outcome.requests)} × ${session.latencyMs} ms ÷ ${session.concurrency}`;
-  const reference = rateBinds ? `${formatMs(floorMs)} (budgets; latency floor ${formatMs(result.latencyFloorMs)})` : `${formatMs(floorMs)} (${latencyText})`;
+  const bound = session.profile === 'budgets' ? 'budgets' : '429s × Retry-After';
+  const reference = rateBinds ? `${formatMs(floorMs)} (${bound}; latency floor ${formatMs(result.latencyFloorMs)})` : `${formatMs(floorMs)} (${latencyText})`;
   const ok = outcome.wallMs <= floorMs * TARGETS.wallPerFloor;
   let why: string | undefined;
   if (floorMs > 0 && !ok) {
@@ -122,6 +123,7 @@ function wallChecks(result: StepResult): FigureCheck[] {
     const parts = [`effective concurrency ${effective.toFixed(1)} of ${session.concurrency}`];
     if (outcome.rateLimitWaitMs > 0) parts.push(`${formatMs(outcome.rateLimitWaitMs)} waiting for budgets / Retry-After (summed over requests)`);
     if (outcome.retries > 0) parts.push(`${formatCount(outcome.retries)} retries`);
+    if (outcome.fsyncs > 0) parts.push(`${formatCount(outcome.fsyncs)} fsyncs took ${formatMs(outcome.fsyncMs)} (summed)`);
     why = parts.join('; ');
   }
   const checks: FigureCheck[] = [

@@ -69,9 +69,11 @@ describe.each<{ name: string; switches: Partial<SimSwitches>; config?: Record<st
 ])('incremental run after scripted activity ($name)', ({ switches, config }) => {
   it('merged over the first run, equals the new ground truth', async () => {
     const h = (harness = await startHarness({ size: 'tiny', switches, ...(config ? { config } : {}) }));
-    expect((await h.run()).manifest.status).toBe('complete');
     const control = h.sim.cloud.control;
     const [a, b, c] = control.repositories() as [string, string, string];
+    const toWithdraw = control.openPullRequest(c, { author: 1, reviewers: [0], commits: 1 });
+    control.approvePullRequest(c, toWithdraw, 0);
+    expect((await h.run()).manifest.status).toBe('complete');
     const runningPipeline = Object.entries(truthOf(h).pipelines)
       .flatMap(([uuid, pipelines]) => pipelines.map((pipeline) => ({ uuid, pipeline })))
       .find(({ pipeline }) => (pipeline.state as { name: string }).name !== 'COMPLETED');
@@ -92,6 +94,10 @@ describe.each<{ name: string; switches: Partial<SimSwitches>; config?: Record<st
     if (openInB !== undefined) {
       control.approvePullRequest(b, openInB);
       control.commentOnPullRequest(b, openInB, { text: 'a comment that may not bump updated_on' });
+    }
+    if (switches.commentsBumpPullRequestUpdatedOn !== false) {
+      // A withdrawn approval disappears from the activity log (seen when it bumps the pull request).
+      control.unapprovePullRequest(c, toWithdraw, 0);
     }
     const mergeable = control.openPullRequest(b, { commits: 1 });
     control.mergePullRequest(b, mergeable);

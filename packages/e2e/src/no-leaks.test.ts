@@ -108,7 +108,7 @@ const CLI_CASES: CliCase[] = [
   { name: 'datacenter verify, a server reflecting the credential', args: () => ['verify', ...dcFlags(reflector.origin)], env: () => ({ BBSYNC_USERNAME: DC_USER, BBSYNC_PASSWORD: DC_PASSWORD }), code: 1 },
 ];
 
-describe('the CLI', { timeout: SUITE_TIMEOUT }, () => {
+describe('the CLI', { timeout: SUITE_TIMEOUT, concurrent: true }, () => {
   it.each(CLI_CASES.map((c) => [c.name, c] as const))('%s: no secret anywhere', async (_name, c) => {
     const cwd = join(scratch.path, 'cli', c.name.replace(/\W+/g, '-'));
     await mkdir(cwd, { recursive: true });
@@ -121,11 +121,13 @@ describe('the CLI', { timeout: SUITE_TIMEOUT }, () => {
     if (result.code === 0 && c.args(sim.origin)[0] === 'sync') {
       // merge the run folders too, and search its output.
       const merged = await runCli(['merge', '--out', join(cwd, 'merged'), join(cwd, '.bbsync', 'runs')], {}, cwd);
+      expect(merged.code, merged.stdout + merged.stderr).toBe(0);
       sources.set('merge stdout', merged.stdout);
       sources.set('merge stderr', merged.stderr);
       for (const [name, data] of await filesUnder(join(cwd, 'merged'), 'merged/')) sources.set(name, data);
     }
     expect(result.code, result.stdout + result.stderr).toBe(c.code);
+    if (c.code === 0 && c.args(sim.origin)[0] === 'sync') expect([...sources.keys()].some((name) => name.endsWith('.jsonl.gz'))).toBe(true);
     expect(findLeaks(sources, forms)).toEqual([]);
   });
 });

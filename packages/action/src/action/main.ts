@@ -178,7 +178,7 @@ function progressLogger(): (event: ProgressEvent) => void {
   let last = 0;
   return (event) => {
     const counters = `requests=${event.requests} rate-limit-wait=${formatDuration(event.rateLimitWaitMs)} partitions=${event.partitionsDone}/${event.partitionsTotal ?? '?'}`;
-    if (event.type === 'stream_done') core.info(`stream ${event.stream ?? '?'} done: ${event.records ?? 0} records; ${counters}`);
+    if (event.type === 'stream_done') core.info(`stream ${event.stream ?? '?'} done${event.records === undefined ? '' : `: ${event.records} records`}; ${counters}`);
     else if (event.type === 'partition_failed') core.info(`partition failed: ${event.stream ?? '?'} ${event.partition ?? ''}; ${counters}`);
     else if (Date.now() - last > 30_000) {
       last = Date.now();

@@ -146,7 +146,8 @@ function demoConfig(kind: 'cloud' | 'datacenter', sim: Awaited<ReturnType<Awaite
   }
   const serverUrl = sim.datacenter.baseUrl.replace(/\/rest\/api\/[^/]+\/?$/, '');
   return validateConfig(
-    { source: 'datacenter', datacenter: { baseUrl: serverUrl }, credentials: [{ ...pickCredential(sim.datacenter.credentials), label: 'admin' }], output },
+    // The simulated server does not rate-limit (Data Center's default), so no client-side pacing either.
+    { source: 'datacenter', datacenter: { baseUrl: serverUrl, rateLimit: false }, credentials: [{ ...pickCredential(sim.datacenter.credentials), label: 'admin' }], output },
     { knownStreams: knownStreams() },
   );
 }

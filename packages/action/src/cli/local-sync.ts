@@ -71,7 +71,7 @@ export function progressPrinter(terminal: Terminal): (event: ProgressEvent) => v
   return (event) => {
     const counters = `${event.partitionsDone}/${event.partitionsTotal ?? '?'} partitions · ${formatCount(event.requests)} requests · rate-limit wait ${formatDuration(event.rateLimitWaitMs)}`;
     if (event.type === 'stream_done') {
-      terminal.err(`${terminal.green('✓')} ${event.stream ?? '?'}: ${formatCount(event.records ?? 0)} records · ${counters}`);
+      terminal.err(`${terminal.green('✓')} ${event.stream ?? '?'} done${event.records === undefined ? '' : `: ${formatCount(event.records)} records`} · ${counters}`);
     } else if (event.type === 'partition_failed') {
       terminal.err(terminal.yellow(`! ${event.stream ?? '?'} ${event.partition ?? ''} failed · ${counters}`));
     } else {

@@ -27,11 +27,13 @@ export function cloudActivity(sim: Simulator): string[] {
   const repos = control.repositories();
   const [first, second, third] = repos;
   if (first === undefined) return ['no repositories'];
-  const uuids = new Map(sim.cloud.groundTruth().repositories.map((r) => [String((r as { slug?: unknown }).slug), String((r as { uuid?: unknown }).uuid)]));
-  const prIds = control.truthIds().pullrequests[uuids.get(first) ?? ''] ?? [];
+  const truth = sim.cloud.groundTruth();
+  const uuid = truth.repositories.map((r) => r as { slug?: unknown; uuid?: unknown }).find((r) => r.slug === first)?.uuid;
+  const pullRequests = (truth.pullrequests[String(uuid)] ?? []).map((p) => p as { id?: unknown; state?: unknown });
+  const open = pullRequests.filter((p) => p.state === 'OPEN' && typeof p.id === 'number').map((p) => p.id as number);
   attempt(done, `3 new commits on ${first}`, () => control.pushCommits(first, { count: 3 }));
   if (second !== undefined) attempt(done, `force-push on ${second} (1 commit dropped, 2 added)`, () => control.forcePush(second, { drop: 1, add: 2 }));
-  const pr = prIds[prIds.length - 1];
+  const pr = open[0];
   if (pr !== undefined) {
     attempt(done, `${first} PR #${pr} retitled`, () => control.updatePullRequest(first, pr, { title: 'Demo: retitled during the demo' }));
     attempt(done, `${first} PR #${pr} new comment`, () => control.commentOnPullRequest(first, pr, { text: 'Looks good, one question inline.' }));

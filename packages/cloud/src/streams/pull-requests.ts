@@ -19,7 +19,8 @@ import { objectFields, PULL_REQUEST_FIELDS, COMMENT_FIELDS } from '../fields.js'
 import { repositoryBase, requestContext, type RepositoryPartition } from '../partition.js';
 import { pullRequestPath } from '../paths.js';
 import { project } from '../project.js';
-import type { CloudPullRequest } from '../records.js';
+import type { CloudActivity, CloudPullRequest } from '../records.js';
+import { ApprovalTracker } from './pull-requests/approvals.js';
 import { activityRecord, commentRecord, readActivity, readComments, readCommits } from './pull-requests/children.js';
 import { MAX_HEADS, type PullRequestsCursor } from './pull-requests/cursor.js';
 import { readActivityFeed, type FeedRead } from './pull-requests/feed.js';
@@ -87,9 +88,12 @@ export const pullRequestsStream: StreamDefinition<RepositoryPartition, PullReque
       if (row !== undefined) changed.set(pullRequestId, row);
     }
 
+    const approvals = new ApprovalTracker(cursor?.approvals);
+    const noteApproval = async (pullRequestId: number, item: CloudActivity) => approvals.approved(pullRequestId, item);
     if (mode === 'children') {
       for (const { pullRequestId, item } of feed?.fresh ?? []) {
         if (ctx.wants(PULL_REQUEST_ACTIVITY)) await ctx.record(PULL_REQUEST_ACTIVITY, activityRecord(partition, pullRequestId, item));
+        await noteApproval(pullRequestId, item);
         if (item.comment !== undefined && ctx.wants(PULL_REQUEST_COMMENTS)) {
           await ctx.record(PULL_REQUEST_COMMENTS, commentRecord(partition, pullRequestId, project(item.comment, COMMENT_FIELDS)));
         }
@@ -102,7 +106,7 @@ export const pullRequestsStream: StreamDefinition<RepositoryPartition, PullReque
     for (const pullRequest of changed.values()) {
       const id = pullRequest.id;
       if (mode !== 'children') {
-        if (ctx.wants(PULL_REQUEST_ACTIVITY)) await readActivity(ctx, partition, base, id);
+        if (ctx.wants(PULL_REQUEST_ACTIVITY)) await readActivity(ctx, partition, base, id, (item) => noteApproval(id, item));
         if (ctx.wants(PULL_REQUEST_COMMENTS)) await readComments(ctx, partition, base, id);
       }
       const source = pullRequest.source?.commit?.hash;
@@ -118,6 +122,7 @@ export const pullRequestsStream: StreamDefinition<RepositoryPartition, PullReque
     }
     // Last, once everything else was read: merge commits the commits definition read meanwhile resolve for free.
     for (const { pullRequest, commitsListed } of annotate) {
+      for (const key of approvals.withdrawn(pullRequest).slice(1)) await deleteActivity(ctx, partition, pullRequest.id, key);
       await resolver.annotate(pullRequest, commitsListed);
       if (ctx.wants(PULL_REQUESTS)) await ctx.record(PULL_REQUESTS, { ...pullRequest, repository_uuid: partition.key });
     }
@@ -129,10 +134,16 @@ export const pullRequestsStream: StreamDefinition<RepositoryPartition, PullReque
       feed: feed?.cursor ?? cursor?.feed,
       heads: bounded(heads, MAX_HEADS),
       hashes: [...new Set([...(cursor?.hashes ?? []), ...resolver.used()])].slice(-MAX_HEADS),
+      approvals: approvals.toCursor(),
       repositoryUpdatedOn: partition.updatedOn,
     };
   },
 };
+
+/** A deletion marker for an activity item (a withdrawn approval), by the key the output uses. */
+async function deleteActivity(ctx: Ctx, partition: RepositoryPartition, pullRequestId: number, itemKey: string): Promise<void> {
+  if (ctx.wants(PULL_REQUEST_ACTIVITY)) await ctx.deleted(PULL_REQUEST_ACTIVITY, `${partition.key}:${pullRequestId}:${itemKey}`);
+}
 
 /**
  * - `children`: the feed gives new activity and comments (a first sync reads all of it; later runs stop at

@@ -81,16 +81,33 @@ export class RollingWindowBudget implements Budget {
   }
 
   waitTime(now: number): number {
-    const used = this.used(now);
-    let wait = Math.max(0, this.#coolDownUntil - now);
+    this.#expire(now);
+    // Each constraint (cooldown, a full window, near-limit pacing) can only ease as time passes, but waiting out
+    // one can land inside another (a full window clears just as pacing starts): advance until all are met, so a
+    // caller that waits exactly `waitTime` finds 0 next time.
+    let at = now;
+    for (let step = 0; step < 8; step++) {
+      const wait = this.#waitAt(at);
+      if (wait <= 0) break;
+      at += wait;
+    }
+    return Math.max(0, Math.ceil(at - now));
+  }
+
+  /** The wait at time `at` (>= the last expiry), without changing the window. */
+  #waitAt(at: number): number {
+    let first = this.#head;
+    while (first < this.#times.length && (this.#times[first] as number) + this.#windowMs <= at) first++;
+    const used = this.#times.length - first;
+    let wait = Math.max(0, this.#coolDownUntil - at);
     if (used >= this.#limit) {
       // The request that must leave the window before one more fits.
-      const oldest = this.#at(used - this.#limit);
-      wait = Math.max(wait, oldest + this.#windowMs - now);
+      const oldest = this.#times[first + used - this.#limit] as number;
+      wait = Math.max(wait, oldest + this.#windowMs - at);
     } else if (this.#nearLimit) {
-      wait = Math.max(wait, this.#lastTake + this.#paceInterval(now, used) - now);
+      wait = Math.max(wait, this.#lastTake + this.#paceInterval(at, used, first) - at);
     }
-    return Math.max(0, Math.ceil(wait));
+    return wait;
   }
 
   take(now: number): void {
@@ -119,15 +136,11 @@ export class RollingWindowBudget implements Budget {
    * request leaves it, divided by the requests left; never faster than the steady rate `window / limit`
    * (the server may count requests made by other tools with the same identity).
    */
-  #paceInterval(now: number, used: number): number {
+  #paceInterval(now: number, used: number, first: number): number {
     const steady = this.#windowMs / this.#limit;
     if (used === 0) return steady;
-    const rest = this.#at(0) + this.#windowMs - now;
+    const rest = (this.#times[first] as number) + this.#windowMs - now;
     return Math.max(steady, rest / Math.max(1, this.#limit - used));
-  }
-
-  #at(position: number): number {
-    return this.#times[this.#head + position] as number;
   }
 
   #expire(now: number): void {

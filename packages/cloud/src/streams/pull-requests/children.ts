@@ -27,7 +27,14 @@ export function commentRecord(partition: RepositoryPartition, pullRequestId: num
   return { ...(comment as CloudComment), repository_uuid: partition.key, pull_request_id: pullRequestId };
 }
 
-export async function readActivity(ctx: Ctx, partition: RepositoryPartition, base: string, id: number): Promise<void> {
+/** Reads a pull request's activity, writing each item and handing it to `onItem`. */
+export async function readActivity(
+  ctx: Ctx,
+  partition: RepositoryPartition,
+  base: string,
+  id: number,
+  onItem: (item: CloudActivity) => Promise<void>,
+): Promise<void> {
   for await (const page of listPages<CloudActivity>(
     ctx.client,
     {
@@ -38,7 +45,10 @@ export async function readActivity(ctx: Ctx, partition: RepositoryPartition, bas
     },
     { kind: 'activity', key: activityItemKey, fallback: false },
   )) {
-    for (const item of page.items) await ctx.record(PULL_REQUEST_ACTIVITY, activityRecord(partition, id, item));
+    for (const item of page.items) {
+      await ctx.record(PULL_REQUEST_ACTIVITY, activityRecord(partition, id, item));
+      await onItem(item);
+    }
   }
 }
 

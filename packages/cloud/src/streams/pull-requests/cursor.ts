@@ -1,3 +1,5 @@
+import type { ApprovalsCursor } from './approvals.js';
+
 /** The cursor of one repository's pull requests and all their children (one cursor, so no child is lost). */
 export interface PullRequestsCursor {
   readonly version: 1;
@@ -15,6 +17,8 @@ export interface PullRequestsCursor {
   readonly heads: Readonly<Record<string, string>>;
   /** Full hashes that pull requests named (resolved from their 12-character forms), most recent last. */
   readonly hashes: readonly string[];
+  /** Per open pull request, the approval item each person last gave (to delete it once withdrawn). */
+  readonly approvals?: ApprovalsCursor | undefined;
   /** The repository's `updated_on` when last read (idle gate when pull requests bump it). */
   readonly repositoryUpdatedOn?: string | undefined;
 }
