@@ -122,7 +122,7 @@ export const pullRequestsStream: StreamDefinition<RepositoryPartition, PullReque
     }
     // Last, once everything else was read: merge commits the commits definition read meanwhile resolve for free.
     for (const { pullRequest, commitsListed } of annotate) {
-      for (const key of approvals.withdrawn(pullRequest).slice(1)) await deleteActivity(ctx, partition, pullRequest.id, key);
+      for (const key of approvals.withdrawn(pullRequest)) await deleteActivity(ctx, partition, pullRequest.id, key);
       await resolver.annotate(pullRequest, commitsListed);
       if (ctx.wants(PULL_REQUESTS)) await ctx.record(PULL_REQUESTS, { ...pullRequest, repository_uuid: partition.key });
     }
