@@ -17235,5 +17235,3 @@ RecordBatchWriter['throughNode'] = recordBatchWriterThroughNodeStream;
 /***/ })
 
 };
-
-//# sourceMappingURL=709.index.js.map

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Bundles the COMPILED entries (dist/main.js, dist/post.js: ncc's TypeScript loader does not work with TS 7)
-// into <out>/main and <out>/post, minified without source maps (the committed bundle stays ~4 MB per entry instead of ~20 MB), (default: the repository's root dist/, which action.yml runs). Each output
-// folder is emptied first so no stale chunk survives.
+// into <out>/main and <out>/post (default: the repository's root dist/, which action.yml runs). Minified and
+// without source maps, so the committed bundle is ~4 MB per entry instead of ~20 MB. Each output folder is
+// emptied first so no stale chunk survives.
 import { execFileSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';

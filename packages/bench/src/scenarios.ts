@@ -85,6 +85,9 @@ export const SMALL: Partial<SimSize> = {
   pipelinesPerRepo: 12,
 };
 
+/** Half the small workspace for the 429 storm: every 429 costs a second of Retry-After, so volume is not the point. */
+export const STORM: Partial<SimSize> = { ...SMALL, repositories: 6, projects: 2 };
+
 /** Tiny sizes for `--quick` (the package's smoke test). */
 const TINY: Partial<SimSize> = { repositories: 3, projects: 1, members: 5, pullRequestsPerRepo: 4, commitsPerRepo: 24, pipelinesPerRepo: 4 };
 const TINY_LARGE: Partial<SimSize> = { ...TINY, repositories: 30, projects: 3, members: 12 };
@@ -102,6 +105,7 @@ function sessionsFor(api: ApiKind, quick: boolean): Session[] {
   const latencyMs = quick ? 0 : 50;
   const medium = quick ? TINY : MEDIUM;
   const small = quick ? TINY : SMALL;
+  const storm = quick ? TINY : STORM;
   const large = quick ? TINY_LARGE : LARGE;
   // Budgets: Cloud counts a rolling hour per identity, shrunk to 7.2 s (scale 0.002) so the benchmark waits
   // seconds, not hours; Data Center fills a token bucket per user.
@@ -158,7 +162,7 @@ function sessionsFor(api: ApiKind, quick: boolean): Session[] {
       purpose:
         '20% of requests answer 429 (with Retry-After: 1) whatever the budget. Every attempt counts, so the request floor is the listing floor ÷ 0.8; each 429 costs its slot the second Retry-After names, so the wall floor adds 429s × 1 s ÷ concurrency.',
       seed: 11,
-      size: small,
+      size: storm,
       latencyMs,
       concurrency: 16,
       credentials: 1,

@@ -54,13 +54,6 @@ export async function* listPages<T>(client: ApiClient, request: CloudPageRequest
   }
 }
 
-/** Every item of a listing (de-duplicated), in order. */
-export async function listAll<T>(client: ApiClient, request: CloudPageRequest, options: ListOptions<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const page of listPages(client, request, options)) all.push(...page.items);
-  return all;
-}
-
 function learnedSizes(client: ApiClient): Map<string, number> {
   let sizes = learned.get(client);
   if (sizes === undefined) {

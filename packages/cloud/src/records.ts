@@ -69,6 +69,3 @@ export interface CloudPipeline {
   readonly created_on?: string;
   readonly state?: { readonly name?: string };
 }
-
-/** A repository-scoped record as bbsync writes it: the API object plus the repository it belongs to. */
-export type WithRepository<T> = T & { readonly repository_uuid: string };

@@ -77,3 +77,19 @@ describe('a full sync', () => {
     expect(requests, `floor ${floor}: ${JSON.stringify(byEndpoint)}`).toBeLessThanOrEqual(Math.floor(floor * 1.05));
   });
 });
+
+describe('pushes', () => {
+  it('a fast-forward costs one request; a force-push two (the range, then the walk back to known commits)', async () => {
+    const h = (harness = await startHarness({ size: 'tiny' }));
+    await h.run();
+    const control = h.sim.cloud.control;
+    const [a, b] = control.repositories() as [string, string];
+    control.advance(HOUR);
+    control.pushCommits(a, { count: 3 });
+    control.forcePush(b, { drop: 2, add: 1 });
+    const run = await h.run();
+    const commits = (slug: string) => h.sim.cloud.requestLog().filter((entry) => entry.endpoint.endsWith('/commits') && entry.path.includes(`/${slug}/`)).length;
+    expect(commits(a), JSON.stringify(run.byEndpoint)).toBe(1);
+    expect(commits(b)).toBe(2);
+  });
+});

@@ -60,6 +60,8 @@ export function fakeRuntimeToken(runBackendId: string, jobBackendId: string): st
 /** Starts the service on 127.0.0.1 (any free port). */
 export async function startResultsService(): Promise<ResultsService> {
   const blobs = new Map<string, Buffer>();
+  // `x-ms-blob-content-type` of each blob: downloads answer with it (the artifact client unzips application/zip).
+  const contentTypes = new Map<string, string>();
   const blocks = new Map<string, Map<string, Buffer>>();
   const cacheEntries: CacheEntry[] = [];
   const artifacts: ArtifactEntry[] = [];
@@ -162,6 +164,8 @@ export async function startResultsService(): Promise<ResultsService> {
     const headers = { etag: `"0x${(clock++).toString(16)}"`, 'last-modified': new Date().toUTCString(), 'x-ms-request-id': String(clock), 'x-ms-version': '2026-04-06', 'x-ms-request-server-encrypted': 'true' };
     if (req.method === 'PUT') {
       const comp = url.searchParams.get('comp');
+      const blobType = req.headers['x-ms-blob-content-type'];
+      if (typeof blobType === 'string' && comp !== 'block') contentTypes.set(path, blobType);
       if (comp === 'block') {
         const id = url.searchParams.get('blockid') ?? '';
         const map = blocks.get(path) ?? new Map<string, Buffer>();
@@ -186,7 +190,7 @@ export async function startResultsService(): Promise<ResultsService> {
     }
     const data = blobs.get(path);
     if (!data) return [404, { 'x-ms-error-code': 'BlobNotFound' }, Buffer.from('BlobNotFound')];
-    const out = { ...headers, 'content-type': 'application/octet-stream', 'content-length': String(data.length), 'accept-ranges': 'bytes' };
+    const out = { ...headers, 'content-type': contentTypes.get(path) ?? 'application/octet-stream', 'content-length': String(data.length), 'accept-ranges': 'bytes' };
     return [200, out, req.method === 'HEAD' ? undefined : data];
   };
 

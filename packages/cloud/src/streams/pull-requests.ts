@@ -1,28 +1,29 @@
 /**
- * `pull_requests` with `pull_request_activity`, `pull_request_comments` and `pull_request_commits`: ONE
- * definition, one cursor per repository covering all four outputs, so a crash between a pull request and
- * its children cannot lose the children (the cursor only moves once all of them are durable).
+ * `pull_requests` with `pull_request_activity`, `pull_request_comments`, `pull_request_commits` and
+ * `commit_details`: ONE definition, one cursor per repository covering all its outputs, so a crash between a
+ * pull request and its children cannot lose the children (the cursor only moves once all of them are durable).
  *
- * Per repository and run (see README "How it works"):
- * 1. the changed pull requests: `q=updated_on > cursor − overlap`, all states, newest first (listing.ts);
- * 2. the repository-wide activity feed, newest first, down to its mark (feed.ts): new comments, approvals,
+ * Per repository and run (see README "Streams"):
+ * 1. the repository-wide activity feed, newest first, down to its mark (feed.ts): new comments, approvals,
  *    change requests and updates of every pull request in one listing, which also finds pull requests whose
  *    `updated_on` was not bumped by them; their rows are read again (one GET each);
- * 3. per changed pull request, only what is needed: its commits when the source branch moved, and the
- *    full hashes of its 12-character ones (hashes.ts).
+ * 2. the changed pull requests: `q=updated_on > cursor − overlap`, all states, newest first (listing.ts);
+ *    skipped when the feed is quiet and known to cover every change (`activityFeedCoversPullRequestUpdates`);
+ * 3. per changed pull request, only what is needed: its commits when the source branch moved, withdrawn
+ *    approvals (approvals.ts), and the full hashes of its 12-character ones (hashes.ts).
  * A first sync reads the whole feed instead of each pull request's activity and comments (one request per
  * 50 items rather than two per pull request), unless `startDate` bounds it.
  */
 import type { PartitionContext, StreamDefinition } from '@bbsync/core';
 import type { CloudConfig } from '../config.js';
-import { objectFields, PULL_REQUEST_FIELDS, COMMENT_FIELDS } from '../fields.js';
+import { COMMENT_FIELDS, objectFields, PULL_REQUEST_FIELDS } from '../fields.js';
 import { repositoryBase, requestContext, type RepositoryPartition } from '../partition.js';
 import { pullRequestPath } from '../paths.js';
 import { project } from '../project.js';
 import type { CloudActivity, CloudPullRequest } from '../records.js';
 import { ApprovalTracker } from './pull-requests/approvals.js';
 import { activityRecord, commentRecord, readActivity, readComments, readCommits } from './pull-requests/children.js';
-import { MAX_HEADS, type PullRequestsCursor } from './pull-requests/cursor.js';
+import { MAX_HASHES, MAX_HEADS, type PullRequestsCursor } from './pull-requests/cursor.js';
 import { readActivityFeed, type FeedRead } from './pull-requests/feed.js';
 import { HashResolver } from './pull-requests/hashes.js';
 import { commitKey } from './commits.js';
@@ -133,12 +134,18 @@ export const pullRequestsStream: StreamDefinition<RepositoryPartition, PullReque
       recent: listed.recent,
       feed: feed?.cursor ?? cursor?.feed,
       heads: bounded(heads, MAX_HEADS),
-      hashes: [...new Set([...(cursor?.hashes ?? []), ...resolver.used()])].slice(-MAX_HEADS),
+      hashes: recentlyUsed(cursor?.hashes ?? [], resolver.used(), MAX_HASHES),
       approvals: approvals.toCursor(),
       repositoryUpdatedOn: partition.updatedOn,
     };
   },
 };
+
+/** Earlier hashes, then this run's (moved to the end), keeping the last `limit`. */
+function recentlyUsed(earlier: readonly string[], used: readonly string[], limit: number): string[] {
+  const now = new Set(used);
+  return [...earlier.filter((hash) => !now.has(hash)), ...now].slice(-limit);
+}
 
 /** A deletion marker for an activity item (a withdrawn approval), by the key the output uses. */
 async function deleteActivity(ctx: Ctx, partition: RepositoryPartition, pullRequestId: number, itemKey: string): Promise<void> {

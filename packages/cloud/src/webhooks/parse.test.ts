@@ -30,6 +30,13 @@ describe('parseWebhookEvent', () => {
     expect(approval?.record).toMatchObject({ approval: { date: '2026-01-02T00:00:00.000000+00:00', user: { uuid: '{u1}' } }, pull_request: { id: 7 } });
   });
 
+  it('an unapproval deletes the approval activity it withdraws', () => {
+    const body = JSON.stringify({ actor: user, pullrequest, repository: { uuid: '{r}' }, approval: { date: '2026-01-02T00:00:00.000000+00:00', user } });
+    const event = parseWebhookEvent({ 'X-Event-Key': 'pullrequest:unapproved' }, body);
+    expect(event.deletions).toEqual([{ stream: 'pull_request_activity', key: '{r}:7:approval:{u1}:2026-01-02T00:00:00.000000+00:00' }]);
+    expect(event.records.map((entry) => entry.stream)).toEqual(['pull_requests']);
+  });
+
   it('a deleted comment is written as deleted', () => {
     const comment = { id: 99, created_on: '2026-01-02T00:00:00.000000+00:00', content: { raw: 'x' }, user, links: {} };
     const event = parseWebhookEvent({ 'x-event-key': 'pullrequest:comment_deleted' }, JSON.stringify({ pullrequest, repository: { uuid: '{r}' }, comment }));

@@ -8,7 +8,7 @@ import { BbsyncError } from '@bbsync/core';
 import { ACTIVITY_FIELDS, COMMENT_FIELDS, PULL_REQUEST_FIELDS } from '../fields.js';
 import { project } from '../project.js';
 import type { CloudUser } from '../records.js';
-import { PULL_REQUEST_ACTIVITY, PULL_REQUEST_COMMENTS, PULL_REQUESTS } from '../streams/pull-requests/keys.js';
+import { activityKey, PULL_REQUEST_ACTIVITY, PULL_REQUEST_COMMENTS, PULL_REQUESTS } from '../streams/pull-requests/keys.js';
 
 /** One record for one output stream. */
 export interface WebhookRecord {
@@ -29,6 +29,8 @@ export interface WebhookEvent {
   readonly pullRequestId: number | undefined;
   /** The records this delivery yields (none for events bbsync does not map). */
   readonly records: readonly WebhookRecord[];
+  /** Records this delivery removes, by output stream and primary key (a withdrawn approval). */
+  readonly deletions: readonly { readonly stream: string; readonly key: string }[];
 }
 
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
@@ -73,7 +75,7 @@ export function parseWebhookEvent(headers: Headers, rawBody: Buffer | string): W
     repositoryUuid,
     pullRequestId: pr?.id,
   };
-  if (!event.startsWith('pullrequest:') || pr?.id === undefined || repositoryUuid === undefined) return { ...base, records: [] };
+  if (!event.startsWith('pullrequest:') || pr?.id === undefined || repositoryUuid === undefined) return { ...base, records: [], deletions: [] };
 
   const scope = { repository_uuid: repositoryUuid };
   const child = { ...scope, pull_request_id: pr.id };
@@ -84,7 +86,15 @@ export function parseWebhookEvent(headers: Headers, rawBody: Buffer | string): W
     record: { ...(project({ ...item, pull_request: reference }, ACTIVITY_FIELDS) as object), ...child },
   });
 
+  const deletions: { stream: string; key: string }[] = [];
   switch (event) {
+    case 'pullrequest:unapproved':
+      // The payload's approval is the one withdrawn: the log drops it, so does the activity output.
+      if (payload.approval?.date !== undefined) {
+        const item = { approval: { date: payload.approval.date, user: payload.approval.user ?? payload.actor } };
+        deletions.push({ stream: PULL_REQUEST_ACTIVITY, key: activityKey({ ...item, ...child }) });
+      }
+      break;
     case 'pullrequest:approved':
       if (payload.approval !== undefined) {
         const approval = { date: payload.approval.date, pullrequest: reference, user: payload.approval.user ?? payload.actor };
@@ -112,5 +122,5 @@ export function parseWebhookEvent(headers: Headers, rawBody: Buffer | string): W
     default:
       break;
   }
-  return { ...base, records };
+  return { ...base, records, deletions };
 }

@@ -8,11 +8,15 @@
  * `GET …/branches/default` per repository (several in flight). That request also names the tip commit, which
  * travels to the `commits` stream in the partition (`head`), so a repository whose tip did not move costs the
  * `commits` stream nothing: a nothing-changed run is this request plus one pull request page per repository.
- * The branch is read only when someone needs it: the `repositories` output, or `commits` for a repository
- * this shard owns.
+ * The branch is read only when the `repositories` output is selected (its records carry it). Core's engine
+ * answers `ctx.wants` for this definition's own outputs only, so this stream cannot tell whether `commits` is
+ * selected; when `repositories` is not, the `commits` stream reads the branch itself: the same one request.
  *
  * Repositories that vanished from the listing are confirmed with `GET /projects/{key}/repos/{slug}` (404)
- * before a deletion marker is written, and only for partitions this shard owns.
+ * before a deletion marker is written. Every vanished repository, whichever shard reads its partitions: the
+ * engine runs workspace streams with writes on shard 1 only (other shards discover without writing or
+ * committing, so their cursor here stays empty and they confirm nothing). The deletion marker also makes the
+ * engine write a partition tombstone, which drops the repository's records of every stream when merging.
  */
 import { isBbsyncError, type PartitionContext, type StreamDefinition } from '@bbsync/core';
 import type { DcRepository } from '../api-types.js';
@@ -83,10 +87,6 @@ export const repositoriesStream: StreamDefinition<any, RepositoriesCursor, DataC
     const known: Record<string, string> = { ...seen };
     for (const [key, name] of Object.entries(ctx.cursor?.known ?? {})) {
       if (key in seen || !selected(name)) continue;
-      if (!ctx.owns(key)) {
-        known[key] = name; // another shard's to confirm
-        continue;
-      }
       const { projectKey, slug } = repositoryRef({ key, name });
       if (await confirmedGone(ctx, repositoryPath(projectKey, slug), name)) await ctx.deleted('repositories', key);
     }
@@ -94,10 +94,10 @@ export const repositoriesStream: StreamDefinition<any, RepositoriesCursor, DataC
   },
 };
 
-/** The repository's default branch and tip, when this run needs them; undefined otherwise or when unreadable. */
+/** The repository's default branch and tip, when its record is wanted; undefined otherwise or when unreadable. */
 async function readHead(ctx: Context, repository: DcRepository): Promise<RepositoryHead | undefined> {
   const key = String(repository.id);
-  if (!ctx.wants('repositories') && !(ctx.wants('commits') && ctx.owns(key))) return undefined;
+  if (!ctx.wants('repositories')) return undefined;
   const name = repositoryName(repository);
   try {
     return await readRepositoryHead(

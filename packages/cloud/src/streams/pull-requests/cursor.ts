@@ -23,5 +23,8 @@ export interface PullRequestsCursor {
   readonly repositoryUpdatedOn?: string | undefined;
 }
 
-/** Most pull request heads remembered per repository (the most recently updated are kept). */
+/** Most pull request heads remembered per repository (the newest pull requests are kept). */
 export const MAX_HEADS = 5000;
+
+/** Most resolved full hashes remembered per repository (the most recently used are kept). */
+export const MAX_HASHES = 1000;

@@ -1,0 +1,256 @@
+/**
+ * The connector end to end through core's real engine: `runSync` with a `FileStateStore`, real HTTP against the
+ * Data Center simulator, real run folders folded with `mergeRuns` and read with `readRecords`. What a merged
+ * snapshot holds must equal the simulator's ground truth exactly (every record, not only keys), after a full
+ * sync, after scripted activity caught up incrementally (under both undocumented NEWEST orders), after runs
+ * stopped by a request budget and resumed, and after repositories are deleted (partition tombstones).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { shardOf, type RunManifest } from '@bbsync/core';
+import type { DataCenterTruth } from '@bbsync/simulator';
+import { DATA_CENTER_STREAM_NAMES } from './outputs.js';
+import { expectedRecords, keysOf, readFolder, startEngineHarness, type EngineHarness, type Records } from './test-support/engine-harness.js';
+import { loadSchema, validate } from './test-support/json-schema.js';
+
+let harness: EngineHarness | undefined;
+afterEach(async () => {
+  await harness?.close();
+  harness = undefined;
+});
+
+type Repository = DataCenterTruth['repositories'][number];
+
+const selector = (repository: Repository) => ({ projectKey: repository.project.key, slug: repository.slug });
+
+/** Exactly the ground truth: the same keys per stream, and every record equal to the server's object now. */
+function expectTruth(records: Records, truth: DataCenterTruth): void {
+  const expected = expectedRecords(truth);
+  expect(keysOf(records)).toEqual(keysOf(expected));
+  for (const [stream, byKey] of expected) {
+    for (const [key, record] of byKey) expect(records.get(stream)?.get(key), `${stream} ${key}`).toEqual(record);
+  }
+}
+
+function expectComplete(manifest: RunManifest): void {
+  expect({ status: manifest.status, stopReason: manifest.stopReason, errors: manifest.errors }).toEqual({ status: 'complete', stopReason: undefined, errors: [] });
+}
+
+/** Keys of every stream that belong to one repository (records keyed `repositoryId:…`, or the repository itself). */
+function keysOfRepository(records: Records, id: number): string[] {
+  return [...records].flatMap(([stream, byKey]) =>
+    [...byKey.keys()].filter((key) => (stream === 'repositories' && key === String(id)) || key.startsWith(`${id}:`)).map((key) => `${stream}:${key}`),
+  );
+}
+
+/** Repositories of the truth with at least `commits` default-branch commits and `pullRequests` pull requests. */
+function busy(truth: DataCenterTruth, commits: number, pullRequests = 0): Repository[] {
+  return truth.repositories.filter((r) => (truth.commits[r.id]?.length ?? 0) >= commits && (truth.pullRequests[r.id]?.length ?? 0) >= pullRequests);
+}
+
+describe.each(['updated', 'created'] as const)('through runSync (NEWEST sorts by %s date)', (newestOrderBy) => {
+  it('a full sync equals the ground truth; scripted activity merges to the new truth; an idle run costs <= 2 requests per repository', async () => {
+    const pageSize = 7;
+    const h = (harness = await startEngineHarness({ newestOrderBy, config: { pageSize } }));
+    const control = h.sim.datacenter.control;
+    const first = await h.run();
+    expectComplete(first.manifest);
+    expectTruth(await readFolder(first.dir), h.sim.datacenter.groundTruth());
+
+    const truth = h.sim.datacenter.groundTruth();
+    const [pushed, rewritten, rewrittenKept, switched, deleted] = busy(truth, 7) as [Repository, Repository, Repository, Repository, Repository];
+    const step = () => h.sim.advance(60_000);
+    step();
+    control.pushCommits({ ...selector(pushed), count: 3, merge: true });
+    step();
+    // A force-push whose dropped commits are garbage collected: the old tip answers 404, recovery walks back.
+    control.forcePush({ ...selector(rewritten), drop: 2, add: 1 });
+    step();
+    control.forcePush({ ...selector(rewrittenKept), drop: 2, add: 2, keepObjects: true });
+    step();
+    // The default branch switched to an older branch: nothing new to list, yet commits left the history.
+    control.createBranch({ ...selector(switched), branch: 'older', from: (truth.commits[switched.id] ?? [])[3]?.id as string });
+    control.setDefaultBranch({ ...selector(switched), branch: 'older' });
+    for (const repository of busy(truth, 0, 3).slice(0, 3)) {
+      const pullRequests = [...(truth.pullRequests[repository.id] ?? [])].sort((a, b) => a.createdDate - b.createdDate);
+      const oldest = pullRequests[0];
+      if (oldest === undefined) continue;
+      step();
+      const comment = control.commentPullRequest({ ...selector(repository), id: oldest.id, text: 'a late comment on the oldest one' });
+      step();
+      control.commentPullRequest({ ...selector(repository), id: oldest.id, edit: comment.id, text: 'edited' });
+      const open = pullRequests.find((p) => p.state === 'OPEN');
+      if (open === undefined) continue;
+      step();
+      control.updatePullRequest({ ...selector(repository), id: open.id, title: 'renamed', pushCommits: 1 });
+      step();
+      control.approvePullRequest({ ...selector(repository), id: open.id, user: truth.users[0]?.slug as string });
+      step();
+      control.mergePullRequest({ ...selector(repository), id: open.id });
+    }
+    step();
+    control.openPullRequest({ ...selector(pushed), title: 'new work' });
+    step();
+    const created = control.createRepository({ projectKey: pushed.project.key, name: 'brand-new', commits: 4 });
+    step();
+    control.deleteRepository(selector(deleted));
+
+    const second = await h.run();
+    expectComplete(second.manifest);
+    const now = h.sim.datacenter.groundTruth();
+    const merged = await h.snapshot([first.dir, second.dir]);
+    expectTruth(merged, now);
+    expect(keysOfRepository(merged, deleted.id)).toEqual([]);
+    expect(merged.get('commits')?.has(`${created.id}:${(now.commits[created.id] ?? [])[0]?.id}`)).toBe(true);
+    // A rewrite shows up as deletion markers in the run itself, not only as absences after the merge.
+    expect(second.manifest.streams.commits?.deleted).toBeGreaterThanOrEqual(2 + 2 + 3);
+
+    // Nothing changed: the listing pages, then per repository its default branch (which names the tip) and
+    // the pull request listing: one page when NEWEST is proven to sort by updated date (it stops at the
+    // cursor), else the whole listing (one page at the default `limit=1000`; ceil(n / 7) pages here).
+    const idle = await h.run();
+    expectComplete(idle.manifest);
+    const repositories = now.repositories;
+    const pages = (items: number) => Math.max(1, Math.ceil(items / pageSize));
+    const pullRequestPages =
+      newestOrderBy === 'updated' ? repositories.length : repositories.reduce((sum, r) => sum + pages(now.pullRequests[r.id]?.length ?? 0), 0);
+    expect(idle.byEndpoint).toEqual({
+      '/projects': pages(now.projects.length),
+      '/users': pages(now.users.length),
+      '/repos': pages(repositories.length),
+      '/projects/{projectKey}/repos/{repositorySlug}/branches/default': repositories.length,
+      '/projects/{projectKey}/repos/{repositorySlug}/pull-requests': pullRequestPages,
+    });
+    const listingPages = pages(now.projects.length) + pages(now.users.length) + pages(repositories.length);
+    if (newestOrderBy === 'updated') expect(idle.requests).toBeLessThanOrEqual(listingPages + 2 * repositories.length);
+    expect(idle.requests).toBe(idle.manifest.requests.total);
+    expect(Object.values(idle.manifest.streams).reduce((sum, counts) => sum + counts.records + counts.deleted, 0)).toBe(
+      // Workspace listings are rewritten whole every run; repository streams wrote nothing.
+      now.projects.length + now.users.length + repositories.length,
+    );
+    expectTruth(await h.snapshot(), now);
+  });
+});
+
+describe('runs stopped by budgets.maxRequests', () => {
+  it('resumed until complete, merge to the same dataset as one clean run', async () => {
+    // pageSize 3: first commit walks are long enough to checkpoint mid-partition (every 10 pages).
+    const h = (harness = await startEngineHarness({ config: { pageSize: 3 } }));
+    const stopped: RunManifest[] = [];
+    let last: RunManifest | undefined;
+    for (let attempt = 0; attempt < 60; attempt++) {
+      last = (await h.run({ maxRequests: 60 })).manifest;
+      if (last.status !== 'stopped') break;
+      expect(last.stopReason).toContain('maxRequests 60');
+      stopped.push(last);
+    }
+    expect(last?.status).toBe('complete');
+    expect(stopped.length).toBeGreaterThanOrEqual(3);
+    const resumed = await h.snapshot();
+
+    const clean = await h.run({ lane: 'clean' });
+    expectComplete(clean.manifest);
+    const once = await readFolder(clean.dir);
+    expect(keysOf(resumed)).toEqual(keysOf(once));
+    expect(resumed).toEqual(once);
+    expectTruth(resumed, h.sim.datacenter.groundTruth());
+    // The resumed runs did not read everything again: together they cost little more than the clean run
+    // (each run re-reads the workspace listings and the default branches).
+    const spent = stopped.reduce((sum, manifest) => sum + manifest.requests.total, 0) + (last?.requests.total ?? 0);
+    const workspaceCost = (clean.byEndpoint['/projects'] ?? 0) + (clean.byEndpoint['/users'] ?? 0) + (clean.byEndpoint['/repos'] ?? 0) + h.sim.datacenter.groundTruth().repositories.length;
+    expect(spent).toBeLessThanOrEqual(clean.requests + (stopped.length + 1) * (workspaceCost + 4 * 3));
+  });
+});
+
+describe('deleted repositories (partition tombstones)', () => {
+  it('a deleted repository leaves the merged dataset in every stream, and its cursors leave the state', async () => {
+    const h = (harness = await startEngineHarness({ config: { pageSize: 25 } }));
+    const first = await h.run();
+    expectComplete(first.manifest);
+    const truth = h.sim.datacenter.groundTruth();
+    const doomed = truth.repositories.find((r) => Object.keys(truth.prCommits).some((pair) => pair.startsWith(`${r.id}/`)) && (truth.commits[r.id]?.length ?? 0) > 0);
+    if (doomed === undefined) throw new Error('the dataset has no repository with commits and pull request commits');
+    const before = keysOfRepository(await h.snapshot([first.dir]), doomed.id);
+    for (const stream of DATA_CENTER_STREAM_NAMES.filter((name) => !['projects', 'users'].includes(name))) {
+      expect(before.some((key) => key.startsWith(`${stream}:`)), stream).toBe(true);
+    }
+
+    h.sim.datacenter.control.deleteRepository(selector(doomed));
+    const second = await h.run();
+    expectComplete(second.manifest);
+    expect(second.manifest.streams.repositories?.deleted).toBe(1);
+    // Confirmed with one GET of the repository (404) before the marker was written.
+    expect(second.byEndpoint['/projects/{projectKey}/repos/{repositorySlug}']).toBe(1);
+    const state = await h.state();
+    expect(state.get('commits', String(doomed.id))).toBeUndefined();
+    expect(state.get('pull_requests', String(doomed.id))).toBeUndefined();
+
+    const merged = await h.snapshot([first.dir, second.dir]);
+    expect(keysOfRepository(merged, doomed.id)).toEqual([]);
+    expectTruth(merged, h.sim.datacenter.groundTruth());
+  });
+
+  it('is tombstoned when only repository streams are selected', async () => {
+    const h = (harness = await startEngineHarness({ config: { pageSize: 25 } }));
+    const streams = ['commits', 'pull_requests'];
+    const first = await h.run({ streams });
+    const truth = h.sim.datacenter.groundTruth();
+    const doomed = busy(truth, 1, 1)[0] as Repository;
+    expect(keysOfRepository(await readFolder(first.dir), doomed.id).length).toBeGreaterThan(0);
+
+    h.sim.datacenter.control.deleteRepository(selector(doomed));
+    const second = await h.run({ streams });
+    expectComplete(second.manifest);
+    const merged = await h.snapshot([first.dir, second.dir]);
+    expect(keysOfRepository(merged, doomed.id)).toEqual([]);
+    expect(merged.get('commits')?.size).toBe(Object.values(h.sim.datacenter.groundTruth().commits).reduce((sum, commits) => sum + commits.length, 0));
+  });
+
+  it('is tombstoned when another shard owns its partitions (shard 1 writes every workspace output)', async () => {
+    const h = (harness = await startEngineHarness({ config: { pageSize: 25 } }));
+    const shards = [1, 2].map((index) => ({ index, count: 2 }));
+    const firstRound = [];
+    for (const shard of shards) firstRound.push(await h.run({ shard, lane: `shard-${shard.index}` }));
+    for (const { manifest } of firstRound) expectComplete(manifest);
+    expectTruth(await h.snapshot(), h.sim.datacenter.groundTruth());
+
+    const truth = h.sim.datacenter.groundTruth();
+    const doomed = busy(truth, 1, 1).find((r) => shardOf(String(r.id), 2) === 2);
+    if (doomed === undefined) throw new Error('no busy repository on shard 2');
+    h.sim.datacenter.control.deleteRepository(selector(doomed));
+    for (const shard of shards) expectComplete((await h.run({ shard, lane: `shard-${shard.index}` })).manifest);
+
+    const merged = await h.snapshot();
+    expect(keysOfRepository(merged, doomed.id)).toEqual([]);
+    expectTruth(merged, h.sim.datacenter.groundTruth());
+  });
+});
+
+describe('what a run records besides records', () => {
+  it('an empty repository (204) and gone pull request commits (404) are absences in the manifest', async () => {
+    const h = (harness = await startEngineHarness());
+    const control = h.sim.datacenter.control;
+    const empty = control.createRepository({ projectKey: h.sim.datacenter.groundTruth().projects[0]?.key as string, name: 'empty-one' });
+    const truth = h.sim.datacenter.groundTruth();
+    const repository = truth.repositories.find((r) => (truth.pullRequests[r.id] ?? []).some((p) => p.state === 'OPEN')) as Repository;
+    const open = (truth.pullRequests[repository.id] ?? []).find((p) => p.state === 'OPEN');
+    if (open === undefined) throw new Error('no open pull request');
+    control.mergePullRequest({ ...selector(repository), id: open.id });
+    control.updatePullRequest({ ...selector(repository), id: open.id, rewriteSource: true });
+    const { manifest, dir } = await h.run();
+    expectComplete(manifest);
+    expect(manifest.absences).toContainEqual({ stream: 'commits', partition: `${empty.project.key}/${empty.slug}`, what: 'empty repository (no default branch commits)', status: 204 });
+    expect(manifest.absences).toContainEqual({ stream: 'pull_requests', partition: `${repository.project.key}/${repository.slug}`, what: `pull request ${open.id} commits`, status: 404 });
+    expectTruth(await readFolder(dir), h.sim.datacenter.groundTruth());
+  });
+
+  it('every record of a run matches schemas/<stream>.json', async () => {
+    const h = (harness = await startEngineHarness());
+    const records = await readFolder((await h.run()).dir);
+    for (const stream of DATA_CENTER_STREAM_NAMES) {
+      const schema = loadSchema(stream);
+      const written = [...(records.get(stream)?.values() ?? [])];
+      expect(written.length, stream).toBeGreaterThan(0);
+      for (const record of written) expect(validate(schema, record), `${stream} ${JSON.stringify(record).slice(0, 200)}`).toEqual([]);
+    }
+  });
+});
