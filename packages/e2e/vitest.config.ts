@@ -10,5 +10,9 @@ export default defineConfig({
     // Each suite sets its own limit (see the `SUITE_TIMEOUT` of every test file); this is the fallback.
     testTimeout: 120_000,
     hookTimeout: 60_000,
+    // Two files at once even on 2 cores: most of the time is spent in child processes, sockets and back-offs.
+    maxWorkers: 2,
+    // Concurrent tests per file (each runs child processes): more would only thrash 2 cores.
+    maxConcurrency: 2,
   },
 });

@@ -3,7 +3,7 @@
  * baseline beside it; then the report.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CredentialConfig } from '@bbsync/core';
 import type { SimFaults } from '@bbsync/simulator';
@@ -30,6 +30,8 @@ export interface BenchOptions {
   readonly log?: ((line: string) => void) | undefined;
   /** Measure the action's start-up (needs `dist/main/index.js`). @default true */
   readonly startup?: boolean | undefined;
+  /** Deadline of each large-workspace sync, ms (0 = none). @default LARGE_DEADLINE_MS */
+  readonly largeDeadlineMs?: number | undefined;
 }
 
 export interface BenchRun {
@@ -75,6 +77,7 @@ export function syncJobFor(session: Session, endpoint: ApiEndpoint, stateFile: s
     clockSpeedUp: speedUp,
     // Budget waits are up to an hour of the sync's clock; never stop a scenario for waiting.
     maxWaitMs: budgets ? 2 * 3_600_000 : undefined,
+    deadlineMs: session.deadlineMs,
   };
 }
 
@@ -189,10 +192,11 @@ async function runSession(session: Session, context: SessionContext): Promise<St
 /** Runs the selected scenarios and renders the report. */
 export async function runBenchmarks(options: BenchOptions): Promise<BenchRun> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const sessions = selectSessions(allSessions({ quick: options.quick }), options.scenarios);
+  const sessions = selectSessions(allSessions({ quick: options.quick, largeDeadlineMs: options.largeDeadlineMs }), options.scenarios);
+  const loadBefore = loadavg()[0] ?? 0;
   const startedAt = new Date();
   const t0 = performance.now();
-  const workDir = await mkdtemp(join(tmpdir(), 'bbsync-bench-'));
+  const workDir = await mkdtemp(join(process.env.BBSYNC_BENCH_WORKDIR ?? tmpdir(), 'bbsync-bench-'));
   const context: SessionContext = { workDir, log, memoryReference: new Map() };
   const results: StepResult[] = [];
   const failures: { session: string; error: string }[] = [];
@@ -216,7 +220,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchRun> {
   const report = renderReport({
     command: options.command,
     quick: options.quick,
-    machine: machineInfo(),
+    machine: { ...machineInfo(), load: [loadBefore, loadavg()[0] ?? 0] },
     startedAt,
     durationMs: performance.now() - t0,
     results,

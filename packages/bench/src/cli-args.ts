@@ -1,4 +1,4 @@
-/** The command line of `pnpm bench`: `--scenarios a,b`, `--quick`, `--out FILE`, `--no-startup`. */
+/** The command line of `pnpm bench`: `--scenarios a,b`, `--quick`, `--out FILE`, `--no-startup`, `--large-deadline S`. */
 
 export interface BenchArgs {
   readonly scenarios: readonly string[];
@@ -6,9 +6,11 @@ export interface BenchArgs {
   /** Where to write the report. @default BENCHMARKS.md (in the working directory, the repository root under `pnpm bench`) */
   readonly out: string;
   readonly startup: boolean;
+  /** Seconds after which a large-workspace sync stops gracefully (0 = never). */
+  readonly largeDeadlineSeconds: number | undefined;
 }
 
-export const USAGE = 'usage: node packages/bench/dist/run.js [--scenarios cloud,datacenter-medium,...] [--quick] [--out BENCHMARKS.md] [--no-startup]';
+export const USAGE = 'usage: node packages/bench/dist/run.js [--scenarios cloud,datacenter-medium,...] [--quick] [--out BENCHMARKS.md] [--no-startup] [--large-deadline SECONDS]';
 
 /** Parses the arguments; throws with the usage on anything unknown. */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
@@ -16,6 +18,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   let quick = false;
   let out = 'BENCHMARKS.md';
   let startup = true;
+  let largeDeadlineSeconds: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const [name, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -28,8 +31,13 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     else if (name === '--quick') quick = true;
     else if (name === '--out') out = value();
     else if (name === '--no-startup') startup = false;
+    else if (name === '--large-deadline') {
+      const seconds = Number(value());
+      if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`--large-deadline needs a number of seconds (0 = none)\n${USAGE}`);
+      largeDeadlineSeconds = seconds;
+    }
     else if (name === '--') continue;
     else throw new Error(`unknown argument '${arg}'\n${USAGE}`);
   }
-  return { scenarios, quick, out, startup };
+  return { scenarios, quick, out, startup, largeDeadlineSeconds };
 }

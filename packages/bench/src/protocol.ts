@@ -91,6 +91,8 @@ export interface SyncJob {
   readonly clockSpeedUp: number;
   /** Longest wait for a budget, in the sync's clock. */
   readonly maxWaitMs?: number | undefined;
+  /** Stop the sync gracefully after this many real milliseconds (the engine's `budgets.deadline`). */
+  readonly deadlineMs?: number | undefined;
 }
 
 /** What a sync process reports. */

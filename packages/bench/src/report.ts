@@ -15,6 +15,8 @@ export interface MachineInfo {
   readonly memoryBytes: number;
   readonly os: string;
   readonly node: string;
+  /** One-minute load average at the start and at the end of the run (other work on the machine skews timings). */
+  readonly load?: readonly [number, number] | undefined;
 }
 
 export interface ReportInput {
@@ -52,7 +54,8 @@ function settingsText(session: Session): string {
         ? `${session.credentials} identities × ${formatCount(limits?.cloudPerHour ?? 0)} requests per hour, the hour shrunk ×${limits?.cloudWindowScale ?? 1} (the sync's clock runs as much faster)`
         : `${session.credentials} users, token bucket ${limits?.dataCenterBucket?.capacity ?? 0} + ${limits?.dataCenterBucket?.fillPerSecond ?? 0}/s each`;
   const storm = session.rateLimitRate ? `; ${Math.round(session.rateLimitRate * 100)}% of requests answer 429 (Retry-After: 1)` : '';
-  return `latency ${session.latencyMs} ms per request; concurrency ${session.concurrency} (partitions and requests in flight); ${session.credentials} credential(s); ${budget}${storm}`;
+  const deadline = session.deadlineMs ? `; the sync stops gracefully after ${formatMs(session.deadlineMs)} (\`--large-deadline\`)` : '';
+  return `latency ${session.latencyMs} ms per request; concurrency ${session.concurrency} (partitions and requests in flight); ${session.credentials} credential(s); ${budget}${storm}${deadline}`;
 }
 
 /** The figure table of one step. */
@@ -184,7 +187,7 @@ export function renderReport(input: ReportInput): string {
     input.quick ? '> **Quick run** (tiny sizes, no latency): proves the harness works; the figures mean nothing.\n' : '',
     `Command: \`${input.command}\``,
     '',
-    `Run ${input.startedAt.toISOString()}, took ${formatMs(input.durationMs)}. Machine: ${machine.cpu}, ${machine.cores} cores, ${(machine.memoryBytes / 1024 ** 3).toFixed(1)} GB memory, ${machine.os}, Node ${machine.node}.`,
+    `Run ${input.startedAt.toISOString()}, took ${formatMs(input.durationMs)}. Machine: ${machine.cpu}, ${machine.cores} cores, ${(machine.memoryBytes / 1024 ** 3).toFixed(1)} GB memory, ${machine.os}, Node ${machine.node}${machine.load ? `; load average ${machine.load[0].toFixed(1)} at the start, ${machine.load[1].toFixed(1)} at the end` : ''}.`,
     '',
     '## How to read this',
     '',

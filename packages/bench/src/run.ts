@@ -11,7 +11,13 @@ async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));
   const extra = process.argv.slice(2).join(' ');
   const command = `pnpm bench${extra === '' ? '' : ` -- ${extra}`}`;
-  const run = await runBenchmarks({ quick: args.quick, scenarios: args.scenarios, command, startup: args.startup });
+  const run = await runBenchmarks({
+    quick: args.quick,
+    scenarios: args.scenarios,
+    command,
+    startup: args.startup,
+    largeDeadlineMs: args.largeDeadlineSeconds === undefined ? undefined : args.largeDeadlineSeconds * 1000,
+  });
   const out = resolve(args.out);
   await writeFile(out, run.report);
   process.stdout.write(`\nWrote ${out}${run.failures.length > 0 ? ` (${run.failures.length} scenario(s) did not run)` : ''}\n`);

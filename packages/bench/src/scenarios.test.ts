@@ -44,7 +44,9 @@ describe('parseBenchArgs', () => {
       quick: true,
       out: 'x.md',
       startup: true,
+      largeDeadlineSeconds: undefined,
     });
+    expect(parseBenchArgs(['--large-deadline', '0']).largeDeadlineSeconds).toBe(0);
     expect(parseBenchArgs([])).toMatchObject({ scenarios: [], quick: false, out: 'BENCHMARKS.md' });
     expect(() => parseBenchArgs(['--fast'])).toThrow(/unknown argument/);
     expect(() => parseBenchArgs(['--out'])).toThrow(/needs a value/);

@@ -50,6 +50,11 @@ export interface Session {
   readonly baseline: boolean;
   /** The session whose first step's peak RSS this session's is compared with (the medium run of the same API). */
   readonly memoryReference?: string | undefined;
+  /**
+   * Stop the sync gracefully after this long (real ms), so `pnpm bench` stays within its time budget; a run
+   * stopped this way is reported as such (its peak RSS still counts, for the part it read).
+   */
+  readonly deadlineMs?: number | undefined;
   /** Extra connector settings. */
   readonly config?: Readonly<Record<string, unknown>> | undefined;
   readonly steps: readonly Step[];
@@ -96,11 +101,16 @@ const TINY_LARGE: Partial<SimSize> = { ...TINY, repositories: 30, projects: 3, m
 export interface ScenarioOptions {
   /** Tiny sizes and no latency: proves the harness runs, measures nothing. */
   readonly quick: boolean;
+  /** Deadline of each large-workspace sync, ms (0 = none). @default 180_000 */
+  readonly largeDeadlineMs?: number | undefined;
 }
+
+/** The large syncs' default deadline: keeps `pnpm bench` under 15 minutes on two cores. */
+export const LARGE_DEADLINE_MS = 180_000;
 
 const CHANGE_FRACTION = 0.01;
 
-function sessionsFor(api: ApiKind, quick: boolean): Session[] {
+function sessionsFor(api: ApiKind, quick: boolean, largeDeadlineMs: number): Session[] {
   const name = api === 'cloud' ? 'Cloud' : 'Data Center';
   const latencyMs = quick ? 0 : 50;
   const medium = quick ? TINY : MEDIUM;
@@ -186,6 +196,7 @@ function sessionsFor(api: ApiKind, quick: boolean): Session[] {
       rateLimits: noLimits,
       baseline: false,
       memoryReference: `${api}-medium`,
+      deadlineMs: quick || largeDeadlineMs <= 0 ? undefined : largeDeadlineMs,
       steps: [{ id: `${api}-large-full`, title: 'Full sync, 10x data', kind: 'full' }],
     },
   ];
@@ -193,7 +204,8 @@ function sessionsFor(api: ApiKind, quick: boolean): Session[] {
 
 /** Every session, Cloud first. */
 export function allSessions(options: ScenarioOptions): Session[] {
-  return [...sessionsFor('cloud', options.quick), ...sessionsFor('datacenter', options.quick)];
+  const deadline = options.largeDeadlineMs ?? LARGE_DEADLINE_MS;
+  return [...sessionsFor('cloud', options.quick, deadline), ...sessionsFor('datacenter', options.quick, deadline)];
 }
 
 /**

@@ -4,7 +4,7 @@
  * own process so the sync's peak RSS and CPU are the sync's alone.
  */
 import type { CredentialConfig } from '@bbsync/core';
-import type { SimFaults, SimOptions } from '@bbsync/simulator';
+import { startSimulator, type SimFaults } from '@bbsync/simulator';
 import { CensusBuilder, dataCenterCensus, type DataCenterTruthLike, type Snapshot, type TruthReader } from './census.js';
 import { cloudCensus, type CloudTruthLike, type CommitIds } from './census-cloud.js';
 import { changeCloud, type CloudChangeTruth, type CloudControlLike } from './change-cloud.js';
@@ -28,15 +28,6 @@ interface RunningSimulatorLike {
   readonly datacenter: ApiHandleLike;
   advance(ms: number): void;
   close(): Promise<void>;
-}
-
-type StartSimulator = (options: SimOptions) => Promise<RunningSimulatorLike>;
-
-async function loadStartSimulator(): Promise<StartSimulator> {
-  const module = (await import('@bbsync/simulator')) as unknown as Record<string, unknown>;
-  const start = module.startSimulator;
-  if (typeof start !== 'function') throw new Error('@bbsync/simulator does not export startSimulator (yet): the benchmark needs it');
-  return start as StartSimulator;
 }
 
 /**
@@ -128,9 +119,8 @@ class SimHost {
   async handleMessage(message: SimRequestMessage): Promise<unknown> {
     switch (message.type) {
       case 'start': {
-        const start = await loadStartSimulator();
         this.faults = message.options.faults ?? {};
-        this.sim = await start(message.options);
+        this.sim = (await startSimulator(message.options)) as unknown as RunningSimulatorLike;
         const started: SimStarted = {
           origin: this.sim.origin,
           cloud: endpointOf('cloud', this.sim, message.credentialCount),

@@ -15,7 +15,9 @@ import type { SyncJob, SyncOutcome, SyncReplyMessage } from './protocol.js';
 
 /** Runs one sync job in this process. */
 export async function runSyncJob(job: SyncJob): Promise<SyncOutcome> {
-  const [core, connector, fsyncs] = await Promise.all([loadCore(), loadConnector(job.api), meterFsync()]);
+  const core = loadCore();
+  const connector = loadConnector(job.api);
+  const fsyncs = await meterFsync();
   const clock = fastClock(job.clockSpeedUp);
   const config: unknown = connector.parseConfig(job.config);
   const credentials = core.parseCredentials(job.credentials);
@@ -38,6 +40,7 @@ export async function runSyncJob(job: SyncJob): Promise<SyncOutcome> {
     concurrency: job.concurrency,
     logger: silentLogger,
     clock,
+    budgets: job.deadlineMs === undefined ? undefined : { deadline: clock.now() + job.deadlineMs * job.clockSpeedUp },
   });
   const wallMs = performance.now() - started;
   await (client as { close?: () => Promise<void> }).close?.();

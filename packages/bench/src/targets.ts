@@ -188,8 +188,12 @@ function statusCheck(result: StepResult): FigureCheck | undefined {
   };
 }
 
-/** Every figure of a step, checked. */
+/** Every figure of a step, checked. A run that stopped early is not held to request and time targets. */
 export function checkStep(result: StepResult): FigureCheck[] {
   const status = statusCheck(result);
-  return [...(status ? [status] : []), ...requestChecks(result), ...wallChecks(result), memoryCheck(result)];
+  const partial = result.outcome.status !== 'complete';
+  const volume = [...requestChecks(result), ...wallChecks(result)].map((check) =>
+    partial && check.verdict !== 'n/a' ? { ...check, verdict: 'n/a' as const, target: `${check.target} (not held: the run stopped early)` } : check,
+  );
+  return [...(status ? [status] : []), ...volume, memoryCheck(result)];
 }

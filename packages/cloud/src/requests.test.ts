@@ -1,13 +1,14 @@
 /**
  * Request counts, from the simulator's own counters (the metric: Cloud allows about 1,000 requests per hour).
  * - A run where nothing changed: per repository the pull request listing, the activity feed and the pipelines
- *   page (commits are skipped by the idle gate); fewer or more where the settings say so.
+ *   page (commits are skipped by the idle gate); fewer or more where the settings say so (README "Request
+ *   counts" says why 3 is the least that is sound with the defaults).
  * - A full sync: no more than 5% above the floor = the sum over every listing of max(1, ceil(items / largest
  *   page)) plus the unavoidable single GETs (the source tips of pull requests whose branch is gone).
  */
 import type { SimSwitches } from '@bbsync/simulator';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from './testing/harness.js';
+import { differences, expectedRecords, startHarness, type Harness } from './testing/harness.js';
 
 let harness: Harness | undefined;
 afterEach(async () => {
@@ -29,7 +30,13 @@ describe('a run where nothing changed', () => {
       perRepository: 2,
     },
     {
-      name: 'pull requests bump the repository',
+      name: 'pull requests bump the repository (activity may not bump pull requests)',
+      switches: { repositoryUpdatedOnBumpedBy: 'pushes_and_pull_requests' },
+      config: { repositoryUpdatedOnBumpedBy: 'pushes_and_pull_requests' },
+      perRepository: 2,
+    },
+    {
+      name: 'pull requests bump the repository, activity bumps pull requests',
       switches: { repositoryUpdatedOnBumpedBy: 'pushes_and_pull_requests' },
       config: { repositoryUpdatedOnBumpedBy: 'pushes_and_pull_requests', activityBumpsPullRequestUpdatedOn: true },
       perRepository: 1,
@@ -49,6 +56,36 @@ describe('a run where nothing changed', () => {
     await h.run();
     h.sim.cloud.control.advance(HOUR);
     expect((await h.run()).requests).toBe(2 + perRepository * repositories);
+  });
+});
+
+describe('the defaults', () => {
+  it('need all three requests per repository: each one alone sees some change', async () => {
+    const h = (harness = await startHarness({ size: 'tiny', switches: { commentsBumpPullRequestUpdatedOn: false } }));
+    const control = h.sim.cloud.control;
+    const [a, b, c] = control.repositories() as [string, string, string];
+    const commented = control.openPullRequest(a, { author: 1, commits: 1 });
+    const withdrawn = control.openPullRequest(b, { author: 1, reviewers: [0], commits: 1 });
+    control.approvePullRequest(b, withdrawn, 0);
+    await h.run();
+    control.advance(HOUR);
+    // a: a comment that bumps nothing; only the activity feed shows it.
+    control.commentOnPullRequest(a, commented, { text: 'only the feed shows this' });
+    // b: a withdrawn approval that bumps the pull request's updated_on (not the repository's); it leaves no
+    // feed item, so only the pull request listing shows it.
+    control.setSwitches({ commentsBumpPullRequestUpdatedOn: true });
+    control.unapprovePullRequest(b, withdrawn, 0);
+    // c: a manual pipeline bumps nothing; only the pipelines listing shows it.
+    control.startPipeline(c, { trigger: 'MANUAL' });
+    control.advance(60_000);
+    const run = await h.run();
+    // The listings, 3 per repository, and the row of a's pull request (found through the feed).
+    expect(run.requests, JSON.stringify(run.byEndpoint)).toBe(2 + 3 * 3 + 1);
+    const snapshot = await h.snapshot();
+    const expected = expectedRecords(h.sim.cloud.groundTruth(), h.config);
+    for (const stream of ['pull_requests', 'pull_request_activity', 'pull_request_comments', 'pipelines']) {
+      expect(differences(snapshot.get(stream), expected.get(stream)).slice(0, 3), stream).toEqual([]);
+    }
   });
 });
 

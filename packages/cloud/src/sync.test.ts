@@ -3,6 +3,7 @@
  * sync must equal the ground truth (sets of records by primary key, each record equal to the truth projected
  * on the stored fields), and so must an incremental run after scripted activity, merged over the earlier runs.
  */
+import { DELETED_PARTITIONS_STREAM } from '@bbsync/core';
 import type { SimSwitches } from '@bbsync/simulator';
 import { afterEach, describe, expect, it } from 'vitest';
 import { differences, expectedRecords, startHarness, type Harness, type Records } from './testing/harness.js';
@@ -16,14 +17,14 @@ afterEach(async () => {
   harness = undefined;
 });
 
-/** Asserts the merged snapshot equals the truth; records of `deletedRepositories` are left out of the comparison. */
-async function expectTruth(h: Harness, deletedRepositories: readonly string[] = []): Promise<Records> {
+/**
+ * Asserts the merged snapshot equals the truth, stream by stream (core's `_deleted_partitions` bookkeeping
+ * stream is not compared; `commit_details` has no counterpart in the truth).
+ */
+async function expectTruth(h: Harness): Promise<Records> {
   const snapshot = await h.snapshot();
   const expected = expectedRecords(h.sim.cloud.groundTruth(), h.config);
-  for (const stream of STREAMS) {
-    const actual = new Map([...(snapshot.get(stream) ?? new Map())].filter(([, record]) => !deletedRepositories.includes(String(record.repository_uuid))));
-    expect.soft(differences(actual, expected.get(stream)).slice(0, 5), stream).toEqual([]);
-  }
+  for (const stream of STREAMS) expect.soft(differences(snapshot.get(stream), expected.get(stream)).slice(0, 5), stream).toEqual([]);
   return snapshot;
 }
 
@@ -115,16 +116,61 @@ describe.each<{ name: string; switches: Partial<SimSwitches>; config?: Record<st
 
     const second = await h.run();
     expect(second.manifest.status, JSON.stringify(second.manifest.errors)).toBe('complete');
-    await expectTruth(h);
+    const before = await expectTruth(h);
 
-    // A repository deleted: its record goes; its children keep their repository_uuid (see README, known limits).
+    // A repository deleted: its record goes, and so does every record of its partition in every stream (core's
+    // partition tombstone, keyed like the partition: the repository UUID).
     const deleted = truthOf(h).repositories.find((r) => r.slug === a)?.uuid as string;
+    const ofDeleted = (snapshot: Records, stream: string) => [...(snapshot.get(stream)?.values() ?? [])].filter((record) => record.repository_uuid === deleted);
+    // It had records in every repository stream (pushes, a pull request with commits, comment and approval, a pipeline).
+    for (const stream of STREAMS.slice(2)) expect(ofDeleted(before, stream).length, stream).toBeGreaterThan(0);
     control.deleteRepository(a);
     control.advance(60_000);
     const third = await h.run();
     expect(third.manifest.status, JSON.stringify(third.manifest.errors)).toBe('complete');
-    const snapshot = await expectTruth(h, [deleted]);
+    const snapshot = await expectTruth(h);
     expect(snapshot.get('repositories')?.has(deleted)).toBe(false);
+    for (const stream of snapshot.keys()) expect(ofDeleted(snapshot, stream), stream).toEqual([]);
+    expect(snapshot.get(DELETED_PARTITIONS_STREAM)?.has(deleted)).toBe(true);
+  });
+});
+
+describe('pull requests that bump the repository', () => {
+  it('skip the listing while the repository is unchanged; the feed still finds activity that bumps nothing', async () => {
+    const h = (harness = await startHarness({
+      size: 'tiny',
+      switches: { repositoryUpdatedOnBumpedBy: 'pushes_and_pull_requests', commentsBumpPullRequestUpdatedOn: false },
+      config: { repositoryUpdatedOnBumpedBy: 'pushes_and_pull_requests' },
+    }));
+    const control = h.sim.cloud.control;
+    const [a, b, c] = control.repositories() as [string, string, string];
+    const quiet = control.openPullRequest(a, { author: 1, reviewers: [2], commits: 1 });
+    const edited = control.openPullRequest(b, { author: 1, commits: 1 });
+    const toWithdraw = control.openPullRequest(c, { author: 1, reviewers: [0], commits: 1 });
+    control.approvePullRequest(c, toWithdraw, 0);
+    expect((await h.run()).manifest.status).toBe('complete');
+    const listings = (slug: string) => h.sim.cloud.requestLog().filter((entry) => entry.endpoint.endsWith('/pullrequests') && entry.path.includes(`/${slug}/`)).length;
+
+    // a: a comment and an approval that bump neither the pull request nor the repository (only the feed shows
+    // them); b: an edit, which bumps the pull request and so the repository; c: nothing.
+    control.advance(HOUR);
+    control.commentOnPullRequest(a, quiet, { text: 'bumps nothing' });
+    control.approvePullRequest(a, quiet, 2);
+    control.updatePullRequest(b, edited, { title: 'Edited title' });
+    control.advance(60_000);
+    expect((await h.run()).manifest.status).toBe('complete');
+    expect([listings(a), listings(b), listings(c)]).toEqual([0, 1, 0]);
+    await expectTruth(h);
+
+    // Now activity bumps pull requests (and so the repository): a withdrawn approval, which leaves no feed item,
+    // is found by the listing the repository's new updated_on lets through.
+    control.setSwitches({ commentsBumpPullRequestUpdatedOn: true });
+    control.advance(HOUR);
+    control.unapprovePullRequest(c, toWithdraw, 0);
+    control.advance(60_000);
+    expect((await h.run()).manifest.status).toBe('complete');
+    expect([listings(a), listings(b), listings(c)]).toEqual([0, 0, 1]);
+    await expectTruth(h);
   });
 });
 

@@ -3,7 +3,7 @@ import { startSimulator } from '@bbsync/simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataCenterClient } from './client.js';
 import { parseDataCenterConfig, type DataCenterConfig } from './config.js';
-import { TEST_SIZE } from './test-support/harness.js';
+import { E2E_SIZE as TEST_SIZE } from './test-support/engine-harness.js';
 import { verifyDataCenter } from './verify.js';
 
 let sim: Awaited<ReturnType<typeof startSimulator>>;

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAttacker, type Attacker } from './support/attacker.js';
-import { ACTION_BUNDLED, ACTION_MAIN, runCli } from './support/cli.js';
+import { ACTION_BUNDLED, ACTION_MAIN, runCli, visibleActionOutput } from './support/cli.js';
 import { spawnNode } from './support/child-node.js';
 import { scratchDir } from './support/harness.js';
 
@@ -117,7 +117,7 @@ describe.skipIf(!ACTION_BUNDLED)('the bundled action', { timeout: SUITE_TIMEOUT,
     const errors = run.stdout().split('\n').filter((line) => line.startsWith('::error'));
     expect(errors.join('\n'), run.stdout()).toMatch(c.field);
     expect(errors.join('\n')).toMatch(c.allowed);
-    expect(run.stdout() + run.stderr()).not.toContain(TOKEN);
+    expect(visibleActionOutput(run.stdout()) + run.stderr()).not.toContain(TOKEN);
     expect(server.received).toEqual([]);
   });
 });

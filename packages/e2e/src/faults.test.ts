@@ -57,11 +57,9 @@ function entryOf(state: PartitionCursors | undefined, stream: string, partition:
   return undefined;
 }
 
-describe.each(APIS.flatMap((api) => [[api, true] as const, [api, false] as const]))('%s with faults (Retry-After on 429: %s)', (api: ApiKind, retryAfter: boolean) => {
-  let sim: Simulator;
-
-  beforeAll(async () => {
-    sim = await startSimulator({
+describe('faults turned high', { timeout: SUITE_TIMEOUT }, () => {
+  it.concurrent.each(APIS.flatMap((api) => [[api, true] as const, [api, false] as const]))('%s (Retry-After on 429: %s): ends equal to the ground truth; failures isolated with their codes and cursors untouched; retries capped', async (api: ApiKind, retryAfter: boolean) => {
+    const sim: Simulator = await startSimulator({
       seed: E2E_SEED % 1000,
       size: LARGE ? 'small' : 'tiny',
       rateLimits: UNLIMITED_RATES,
@@ -69,13 +67,7 @@ describe.each(APIS.flatMap((api) => [[api, true] as const, [api, false] as const
       // BCLOUD-23644: a list page repeats the last row of the previous page.
       switches: { repeatRowAcrossPages: true },
     });
-  });
-
-  afterAll(async () => {
-    await sim?.close();
-  });
-
-  it('ends equal to the ground truth; failures are isolated with their codes and cursors untouched; retries capped', { timeout: SUITE_TIMEOUT }, async () => {
+    try {
     const dir = join(scratch.path, `${api}-${retryAfter ? 'retry-after' : 'no-retry-after'}`);
     const { config, credentials } = connectorSetup(api, sim);
     // Small pages: many more page boundaries (for the repeated rows) and many more requests to fault.
@@ -121,5 +113,8 @@ describe.each(APIS.flatMap((api) => [[api, true] as const, [api, false] as const
     expect(last?.status, `not complete after ${MAX_RUNS} runs; error codes seen: ${[...statusCodes].join(', ')}`).toBe('complete');
     const diff = await mergedDiff(api, sim, runDirs, join(dir, 'merged'));
     expect(cleanDiff(diff)).toEqual(NO_DIFFERENCE);
+    } finally {
+      await sim.close();
+    }
   });
 });

@@ -24,7 +24,7 @@ import { startProxy, type ProxyHooks } from './support/proxy.js';
 import type { Simulator } from './support/sim-types.js';
 import type { ApiKind, SyncJob } from './support/sync-job.js';
 
-const SUITE_TIMEOUT = LARGE ? 900_000 : 120_000;
+const SUITE_TIMEOUT = LARGE ? 900_000 : 240_000;
 const POINTS = LARGE ? 10 : 2;
 
 let sim: Simulator;
@@ -66,16 +66,22 @@ async function stopThenResume(api: ApiKind, name: string, first: Partial<SyncJob
   }
 }
 
-describe.each(APIS)('%s: graceful stops', (api) => {
-  let total = 0;
+/** Requests of a complete sync, per connector. */
+const totals: Partial<Record<ApiKind, number>> = {};
 
-  beforeAll(async () => {
-    const baseline = await baselineRun(sim, (origin) => job(api, origin, join(scratch.path, `${api}-baseline`), 1));
-    expect(baseline.outcome?.status, baseline.log).toBe('complete');
-    total = baseline.requests;
-  }, SUITE_TIMEOUT);
+beforeAll(async () => {
+  await Promise.all(
+    APIS.map(async (api) => {
+      const baseline = await baselineRun(sim, (origin) => job(api, origin, join(scratch.path, `${api}-baseline`), 1));
+      expect(baseline.outcome?.status, baseline.log).toBe('complete');
+      totals[api] = baseline.requests;
+    }),
+  );
+}, SUITE_TIMEOUT);
 
-  it('SIGTERM at seeded requests: stopped, then resumed to the ground truth', { timeout: SUITE_TIMEOUT }, async () => {
+describe('graceful stops', { timeout: SUITE_TIMEOUT }, () => {
+  it.concurrent.each(APIS)('%s: SIGTERM at seeded requests: stopped, then resumed to the ground truth', async (api) => {
+    const total = totals[api] ?? 0;
     // Not the very last requests: a SIGTERM there may legitimately arrive after the run completed.
     for (const point of killPoints(Math.max(2, Math.floor(total * 0.8)), POINTS, E2E_SEED + 11)) {
       let sent = false;
@@ -91,13 +97,13 @@ describe.each(APIS)('%s: graceful stops', (api) => {
     }
   });
 
-  it('a request budget (maxRequests) stops the run within the budget; the next run continues', { timeout: SUITE_TIMEOUT }, async () => {
-    const budget = Math.max(2, Math.floor(total / 3));
+  it.concurrent.each(APIS)('%s: a request budget (maxRequests) stops the run within the budget; the next run continues', async (api) => {
+    const budget = Math.max(2, Math.floor((totals[api] ?? 0) / 3));
     const { requests } = await stopThenResume(api, 'max-requests', { maxRequests: budget }, () => ({}), undefined);
     expect(requests).toBeLessThanOrEqual(budget);
   });
 
-  it('a time budget (deadline) stops the run; the next run continues', { timeout: SUITE_TIMEOUT }, async () => {
+  it.concurrent.each(APIS)('%s: a time budget (deadline) stops the run; the next run continues', async (api) => {
     // 40 ms per request and a 600 ms deadline: the run cannot finish in time.
     await stopThenResume(api, 'deadline', { deadlineAfterMs: 600 }, () => ({ latencyMs: 40 }), undefined);
   });

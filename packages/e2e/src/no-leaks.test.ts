@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { isBbsyncError } from '@bbsync/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ACTION_BUNDLED, ACTION_MAIN, ACTION_POST, ACTION_TEST_SUPPORT, runCli } from './support/cli.js';
+import { ACTION_BUNDLED, ACTION_MAIN, ACTION_POST, ACTION_TEST_SUPPORT, runCli, visibleActionOutput } from './support/cli.js';
 import { spawnNode } from './support/child-node.js';
 import { connectorSetup, E2E_SEED, scratchDir, UNLIMITED_RATES } from './support/harness.js';
 import { syncInProcess } from './support/in-process.js';
@@ -199,9 +199,9 @@ describe.skipIf(!ACTION_BUNDLED)('the bundled action', { timeout: SUITE_TIMEOUT 
     await results?.close();
   });
 
-  const ACTION_CASES: { name: string; inputs: () => Record<string, string>; artifactDown?: boolean }[] = [
-    { name: 'cloud success (API token)', inputs: () => ({ source: 'cloud', workspace: sim.cloud.workspace, 'base-url': sim.cloud.baseUrl, email: cloudEmail, 'api-token': cloudApiToken }) },
-    { name: 'datacenter success (password)', inputs: () => ({ source: 'datacenter', 'base-url': sim.datacenter.baseUrl, username: DC_USER, password: DC_PASSWORD }) },
+  const ACTION_CASES: { name: string; inputs: () => Record<string, string>; artifactDown?: boolean; uploads?: boolean }[] = [
+    { name: 'cloud success (API token)', inputs: () => ({ source: 'cloud', workspace: sim.cloud.workspace, 'base-url': sim.cloud.baseUrl, email: cloudEmail, 'api-token': cloudApiToken }), uploads: true },
+    { name: 'datacenter success (password)', inputs: () => ({ source: 'datacenter', 'base-url': sim.datacenter.baseUrl, username: DC_USER, password: DC_PASSWORD }), uploads: true },
     { name: 'cloud invalid token', inputs: () => ({ source: 'cloud', workspace: sim.cloud.workspace, 'base-url': sim.cloud.baseUrl, 'access-token': BOGUS_TOKEN }) },
     { name: 'datacenter reflecting server', inputs: () => ({ source: 'datacenter', 'base-url': sim.datacenter.baseUrl.replace(sim.origin, reflector.origin), username: DC_USER, password: DC_PASSWORD, 'max-rate-limit-wait-minutes': '0.05' }) },
     { name: 'cloud budget stop', inputs: () => ({ source: 'cloud', workspace: sim.cloud.workspace, 'base-url': sim.cloud.baseUrl, 'access-token': cloudToken, 'max-requests': '3', concurrency: '1' }) },
@@ -238,7 +238,7 @@ describe.skipIf(!ACTION_BUNDLED)('the bundled action', { timeout: SUITE_TIMEOUT 
           env: { ...env, ...support.stateEnv(state), GITHUB_WORKSPACE: files.workspace, RUNNER_TEMP: files.temp, GITHUB_OUTPUT: files.output, GITHUB_STATE: files.state, GITHUB_STEP_SUMMARY: files.summary },
         });
         await run.exited;
-        sources.set(`${step} stdout`, run.stdout());
+        sources.set(`${step} stdout`, visibleActionOutput(run.stdout()));
         sources.set(`${step} stderr`, run.stderr());
         if (step === 'main') state = support.parseCommandFile((await filesUnder(root)).get('main.state')?.toString('utf8') ?? '');
       }
@@ -248,6 +248,11 @@ describe.skipIf(!ACTION_BUNDLED)('the bundled action', { timeout: SUITE_TIMEOUT 
     for (const [name, data] of await filesUnder(root, 'runner/')) sources.set(name, data);
     for (const entry of results.cacheEntries.slice(cacheBefore)) sources.set(`cache ${entry.blob}`, results.blob(entry.blob) ?? Buffer.alloc(0));
     for (const entry of results.artifacts.slice(artifactsBefore)) sources.set(`artifact ${entry.blob}`, results.blob(entry.blob) ?? Buffer.alloc(0));
+    if (c.uploads === true) {
+      // The search covered a real artifact (a zip of gzip segments) and a real cache archive.
+      expect(results.artifacts.length).toBeGreaterThan(artifactsBefore);
+      expect(results.cacheEntries.length).toBeGreaterThan(cacheBefore);
+    }
     expect(findLeaks(sources, forms)).toEqual([]);
   });
 });

@@ -113,4 +113,38 @@ describe('bbsync sync, verify and merge against the simulator', () => {
 
     for (const output of [verify, first, second, merged]) expect(output.out + output.err).not.toContain(token);
   });
+
+  it('registers a workspace webhook once (idempotent), and dry-runs', async () => {
+    const token = pickCredential(sim.cloud.credentials).accessToken as string;
+    const env = { BBSYNC_ACCESS_TOKEN: token, BBSYNC_WEBHOOK_SECRET: 'hook-secret-123', CI: 'true' };
+    const flags = ['webhooks', 'register', '--url', 'https://hooks.example.com/bbsync', '--source', 'cloud', '--workspace', sim.cloud.workspace, '--base-url', sim.cloud.baseUrl];
+    const dry = await cli([...flags, '--dry-run'], env, dir);
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain(`would POST /workspaces/${sim.cloud.workspace}/hooks`);
+    const created = await cli(flags, env, dir);
+    expect(created.code, created.err).toBe(0);
+    expect(created.out).toContain('created');
+    const again = await cli(flags, env, dir);
+    expect(again.code, again.err).toBe(0);
+    expect(again.out).toContain('exists');
+    expect(created.out + created.err + again.out + again.err).not.toContain('hook-secret-123');
+  });
+});
+
+describe('bbsync demo', () => {
+  it('runs full and incremental syncs of both sources and shows both summaries', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bbsync-demo-'));
+    try {
+      const result = await cli(['demo', '--size', 'tiny', '--out', 'demo'], { CI: 'true' }, dir);
+      expect(result.code, result.err).toBe(0);
+      expect(result.out).toMatch(/cloud\s+full\s+complete/);
+      expect(result.out).toMatch(/cloud\s+incremental\s+complete/);
+      expect(result.out).toMatch(/datacenter\s+full\s+complete/);
+      expect(result.out).toMatch(/datacenter\s+incremental\s+complete/);
+      expect(result.out).toContain('force-push on');
+      expect(result.out).toContain('files: demo/<source>/');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

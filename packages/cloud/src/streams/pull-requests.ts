@@ -8,7 +8,9 @@
  *    change requests and updates of every pull request in one listing, which also finds pull requests whose
  *    `updated_on` was not bumped by them; their rows are read again (one GET each);
  * 2. the changed pull requests: `q=updated_on > cursor − overlap`, all states, newest first (listing.ts);
- *    skipped when the feed is quiet and known to cover every change (`activityFeedCoversPullRequestUpdates`);
+ *    skipped when the feed is quiet and known to cover every change (`activityFeedCoversPullRequestUpdates`),
+ *    or when the repository's `updated_on` is unchanged and pull requests bump it (`pushes_and_pull_requests`:
+ *    then no pull request's `updated_on` moved either, and the feed still finds activity that bumps neither);
  * 3. per changed pull request, only what is needed: its commits when the source branch moved, withdrawn
  *    approvals (approvals.ts), and the full hashes of its 12-character ones (hashes.ts).
  * A first sync reads the whole feed instead of each pull request's activity and comments (one request per
@@ -60,12 +62,7 @@ export const pullRequestsStream: StreamDefinition<RepositoryPartition, PullReque
   requires: 'pullrequest',
   async read(ctx, partition) {
     const { cursor, config } = ctx;
-    if (
-      config.repositoryUpdatedOnBumpedBy === 'pushes_and_pull_requests' &&
-      config.activityBumpsPullRequestUpdatedOn &&
-      cursor?.repositoryUpdatedOn !== undefined &&
-      cursor.repositoryUpdatedOn === partition.updatedOn
-    ) {
+    if (config.activityBumpsPullRequestUpdatedOn && repositoryUnchanged(ctx, partition)) {
       // Pull requests and all their activity bump the repository's updated_on here: unchanged means nothing to read.
       ctx.note('idle_skip', partition.name);
       return undefined;
@@ -74,8 +71,12 @@ export const pullRequestsStream: StreamDefinition<RepositoryPartition, PullReque
     const mode = feedMode(ctx);
     const feed: FeedRead | undefined =
       mode === 'off' ? undefined : await readActivityFeed(ctx, partition, base, cursor?.feed, { markOnly: mode === 'mark' });
-    // When every pull request change is known to show in the feed, a quiet feed means a quiet listing.
-    const listingNeeded = !(cursor !== undefined && mode === 'children' && config.activityFeedCoversPullRequestUpdates && feed?.fresh.length === 0);
+    // The listing finds what bumped a pull request's `updated_on`; it can be proven empty without a request when
+    // every pull request change is known to show in the feed and the feed is quiet, or when pull requests bump
+    // the repository's `updated_on` and that did not move. The feed (read above) still finds activity that
+    // bumps nothing, and its pull requests' rows are re-read below.
+    const quietFeedCoversAll = config.activityFeedCoversPullRequestUpdates && feed?.fresh.length === 0;
+    const listingNeeded = !(cursor !== undefined && mode === 'children' && (quietFeedCoversAll || repositoryUnchanged(ctx, partition)));
     const listed = listingNeeded
       ? await listChangedPullRequests(ctx, partition, base)
       : { changed: [], updatedOn: cursor?.updatedOn, recent: { ...(cursor?.recent ?? {}) } };
@@ -140,6 +141,22 @@ export const pullRequestsStream: StreamDefinition<RepositoryPartition, PullReque
     };
   },
 };
+
+/**
+ * True when pull requests bump the repository's `updated_on` (configured) and it has not moved since the last
+ * run: then no pull request's `updated_on` moved either. Conservative on timing: the cursor keeps the value the
+ * repository listing showed at the START of the run, so a change made while the run read pull requests shows as
+ * a different value next run.
+ */
+function repositoryUnchanged(ctx: Ctx, partition: RepositoryPartition): boolean {
+  const recorded = ctx.cursor?.repositoryUpdatedOn;
+  return (
+    ctx.config.repositoryUpdatedOnBumpedBy === 'pushes_and_pull_requests' &&
+    recorded !== undefined &&
+    partition.updatedOn !== undefined &&
+    recorded === partition.updatedOn
+  );
+}
 
 /** Earlier hashes, then this run's (moved to the end), keeping the last `limit`. */
 function recentlyUsed(earlier: readonly string[], used: readonly string[], limit: number): string[] {

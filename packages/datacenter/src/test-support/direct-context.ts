@@ -1,9 +1,9 @@
 /**
  * Runs one stream definition's partition without the engine: an in-memory PartitionContext that keeps what
- * the stream wrote, its absences and checkpoints. For focused tests of a stream's requests and cursors; the
- * end-to-end tests go through core's `runSync`.
+ * the stream wrote, its absences and checkpoints. For focused tests of a stream's requests and cursors with a
+ * scripted client; the end-to-end tests (../engine.e2e.test.ts) go through core's `runSync`.
  */
-import { silentLogger, systemClock, type ApiClient, type Logger, type PartitionContext, type PartitionDescriptor, type PartitionState, type StreamDefinition } from '@bbsync/core';
+import { BbsyncError, silentLogger, systemClock, type ApiClient, type Logger, type PartitionContext, type PartitionDescriptor, type PartitionState, type StreamDefinition } from '@bbsync/core';
 
 export interface Written {
   readonly records: Map<string, Map<string, unknown>>;
@@ -31,6 +31,8 @@ export interface DirectOptions<C, Cfg> {
   readonly owns?: ((key: string) => boolean) | undefined;
   readonly logger?: Logger | undefined;
   readonly startDate?: Date | undefined;
+  /** Stop the run (as a spent budget does) at the checkpoint after this many succeeded. */
+  readonly stopAfterCheckpoints?: number | undefined;
 }
 
 /** Runs the partition and returns what it wrote plus the cursor it returned (or the one it had). */
@@ -71,6 +73,7 @@ export async function runDirect<C, Cfg>(options: DirectOptions<C, Cfg>): Promise
       written.absences.push({ what, status });
     },
     async checkpoint(cursor) {
+      if (written.checkpoints.length === options.stopAfterCheckpoints) throw new BbsyncError('budget_exhausted', 'stopped by the test');
       written.checkpoints.push(cursor);
     },
     provide(partition) {

@@ -15,6 +15,7 @@ import {
   readRecords,
   runSync,
   type ClosableApiClient,
+  type Logger,
   type RecordEnvelope,
   type RunManifest,
   type ShardSpec,
@@ -42,8 +43,11 @@ export interface RunOptions {
   readonly streams?: readonly string[];
   readonly maxRequests?: number;
   readonly shard?: ShardSpec;
-  /** A separate state (and run list) per name, as sharded jobs keep. @default 'main' */
+  /** A separate state per name, as sharded jobs keep. @default 'main' */
   readonly lane?: string;
+  readonly logger?: Logger;
+  /** Partitions read at once. @default the engine's */
+  readonly concurrency?: number;
 }
 
 export interface EngineHarness {
@@ -60,14 +64,14 @@ export interface EngineHarness {
 }
 
 export async function startEngineHarness(
-  options: { newestOrderBy?: SimSwitches['dataCenterNewestOrderBy']; config?: Record<string, unknown>; seed?: number } = {},
+  options: { newestOrderBy?: SimSwitches['dataCenterNewestOrderBy']; config?: Record<string, unknown>; credential?: string } = {},
 ): Promise<EngineHarness> {
-  const sim = await startSimulator({ seed: options.seed ?? 7, size: E2E_SIZE, switches: { dataCenterNewestOrderBy: options.newestOrderBy ?? 'updated' } });
+  const sim = await startSimulator({ seed: 7, size: E2E_SIZE, switches: { dataCenterNewestOrderBy: options.newestOrderBy ?? 'updated' } });
   const root = await mkdtemp(join(tmpdir(), 'bbsync-dc-e2e-'));
   const config = dataCenterConnector.parseConfig({ baseUrl: sim.datacenter.baseUrl, rateLimit: false, ...options.config });
-  const admin = sim.datacenter.credentials.admin;
-  if (admin === undefined) throw new Error('the simulator has no admin credential');
-  const client = dataCenterConnector.createClient(config, parseCredentials([admin.config])) as ClosableApiClient;
+  const credential = sim.datacenter.credentials[options.credential ?? 'admin'];
+  if (credential === undefined) throw new Error(`the simulator has no ${options.credential} credential`);
+  const client = dataCenterConnector.createClient(config, parseCredentials([credential.config])) as ClosableApiClient;
   const states = new Map<string, Promise<FileStateStore>>();
   const dirs: string[] = [];
   let runs = 0;
@@ -99,6 +103,8 @@ export async function startEngineHarness(
         ...(runOptions.streams === undefined ? {} : { streams: runOptions.streams }),
         ...(runOptions.maxRequests === undefined ? {} : { budgets: { maxRequests: runOptions.maxRequests } }),
         ...(runOptions.shard === undefined ? {} : { shard: runOptions.shard }),
+        ...(runOptions.logger === undefined ? {} : { logger: runOptions.logger }),
+        ...(runOptions.concurrency === undefined ? {} : { concurrency: runOptions.concurrency }),
       });
       dirs.push(dir);
       const counters = sim.datacenter.counters();

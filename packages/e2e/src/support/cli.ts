@@ -31,3 +31,14 @@ export async function runCli(args: readonly string[], env: Readonly<Record<strin
   const { code, signal } = await run.exited;
   return { code, signal, stdout: run.stdout(), stderr: run.stderr() };
 }
+
+/**
+ * The action's stdout as the runner shows it: `::add-mask::<value>` lines are workflow commands the runner
+ * consumes (registering the value for masking) and never prints, so they are not output.
+ */
+export function visibleActionOutput(stdout: string): string {
+  return stdout
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .join('\n');
+}

@@ -103,5 +103,9 @@ export interface Simulator {
   readonly origin: string;
   readonly cloud: SimApi<CloudControlLike, CloudTruth> & { readonly workspace: string };
   readonly datacenter: SimApi<DataCenterControlLike, DataCenterTruth>;
+  /** Simulated time (both APIs). */
+  now(): number;
+  /** Advances simulated time. */
+  advance(ms: number): void;
   close(): Promise<void>;
 }

@@ -1,0 +1,229 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { systemClock } from '../clock.js';
+import { configError } from '../errors.js';
+import { silentLogger } from '../logger.js';
+import { RunWriter } from '../output/run-writer.js';
+import { writeFileAtomic } from '../state/durable-file.js';
+import { runPartition } from './partition-runner.js';
+import { ProgressReporter } from './progress.js';
+import { RequestAttribution } from './request-attribution.js';
+import { RunControl } from './run-control.js';
+import { RunReport } from './run-report.js';
+import { resolveSelection } from './selection.js';
+import { shardOf } from './shard.js';
+import { WORKSPACE_PARTITION } from './types.js';
+/**
+ * Runs one sync: resolves the selected streams, reads the workspace definitions (discovering repositories),
+ * then every repository definition over every discovered repository this shard owns, `concurrency` partitions
+ * at a time. Each partition's records are made durable before its cursor is committed, so a crash or a stop at
+ * any instant loses nothing and the next run continues from the last commit.
+ *
+ * Resolves with the run's manifest, also written to `<outputDir>/manifest.json` (with the final state in
+ * `state.json`) whatever the outcome: `complete`, `stopped` (deadline, request budget, cancellation, or a
+ * `stop` error such as every credential being rate limited) or `failed` (a fatal or config error, or more than
+ * `maxFailedFraction` of partitions failed). Rejects only for invalid options (nothing was read then) or when
+ * the manifest itself cannot be written.
+ */
+export async function runSync(options) {
+    const selection = resolveSelection(options.source, options.streams);
+    const concurrency = checkConcurrency(options.concurrency ?? 4);
+    const shard = checkShard(options.shard ?? { index: 1, count: 1 });
+    const maxFailedFraction = checkFraction(options.maxFailedFraction ?? 0.5);
+    checkBudgets(options);
+    const clock = options.clock ?? systemClock;
+    const logger = options.logger ?? silentLogger;
+    const startedAt = clock.now();
+    const runId = options.runId ?? new Date(startedAt).toISOString().replace(/[:.]/g, '-');
+    await assertNewRunFolder(options.outputDir);
+    const statsBefore = options.client.stats();
+    const stateBefore = options.state.snapshot();
+    const writer = await RunWriter.create(options.outputDir, { gzip: options.gzip });
+    const control = new RunControl({ clock, client: options.client, budgets: options.budgets, signal: options.signal });
+    const report = new RunReport(selection);
+    const counters = () => {
+        const now = options.client.stats();
+        return { requests: now.requests - statsBefore.requests, rateLimitWaitMs: now.rateLimitWaitMs - statsBefore.rateLimitWaitMs };
+    };
+    const env = {
+        config: options.config,
+        client: options.client,
+        state: options.state,
+        writer,
+        control,
+        report,
+        progress: new ProgressReporter({ clock, startedAt, logger, onProgress: options.onProgress, counters }),
+        attribution: new RequestAttribution(() => options.client.stats().requests),
+        clock,
+        logger,
+        startDate: options.startDate,
+        selected: selection.selected,
+        owns: (key) => shardOf(key, shard.count) === shard.index,
+        repositoryDefinitions: options.source.streams.filter((definition) => definition.scope === 'repository').map((definition) => definition.name),
+        provided: new Map(),
+    };
+    logger.info('run started', { runId, streams: [...selection.selected], shard: `${shard.index}/${shard.count}`, concurrency });
+    let nextId = 0;
+    try {
+        // Phase 1: workspace definitions. Other shards run only the providers, to discover repositories.
+        const workspaceTasks = selection.definitions
+            .filter((planned) => planned.definition.scope === 'workspace')
+            .filter((planned) => shard.index === 1 || planned.definition.providesPartitions === true)
+            .map((planned) => ({ id: nextId++, planned, partition: WORKSPACE_PARTITION, discoveryOnly: shard.index !== 1 }));
+        await runTasks(workspaceTasks, env, concurrency);
+        // Phase 2: repository definitions x the repositories this shard owns.
+        const repositoryDefinitions = selection.definitions.filter((planned) => planned.definition.scope === 'repository');
+        const owned = [...env.provided.values()].filter((partition) => env.owns(partition.key));
+        const repositoryTasks = orderByStaleness(owned.flatMap((partition) => repositoryDefinitions.map((planned) => ({ id: nextId++, planned, partition, discoveryOnly: false }))), env);
+        env.progress.total = workspaceTasks.length + repositoryTasks.length;
+        logger.info('partitions discovered', { provided: env.provided.size, owned: owned.length, partitions: repositoryTasks.length });
+        await runTasks(repositoryTasks, env, concurrency);
+    }
+    finally {
+        control.dispose();
+    }
+    const { done, failed } = report.totals();
+    const tooManyFailed = failed > 0 && failed > maxFailedFraction * (done + failed);
+    const halt = control.halt;
+    const status = halt?.kind === 'fatal' || tooManyFailed ? 'failed' : halt?.kind === 'stop' ? 'stopped' : 'complete';
+    const stopReason = halt?.kind === 'fatal'
+        ? halt.reason
+        : tooManyFailed
+            ? `${failed} of ${done + failed} partitions failed (more than maxFailedFraction ${maxFailedFraction})`
+            : halt?.reason;
+    const stateAfter = options.state.snapshot();
+    const manifest = {
+        version: 1,
+        tool: 'bbsync',
+        source: options.source.kind,
+        scope: stateAfter.scope,
+        runId,
+        startedAt: new Date(startedAt).toISOString(),
+        finishedAt: new Date(clock.now()).toISOString(),
+        status,
+        ...(stopReason === undefined ? {} : { stopReason }),
+        streams: report.streams(),
+        definitions: report.definitions(),
+        requests: requestDelta(statsBefore, options.client.stats()),
+        errors: report.errors,
+        absences: report.absences,
+        remaining: report.remaining,
+        files: writer.files(),
+        cursorsBefore: cursorsOf(stateBefore),
+        cursorsAfter: cursorsOf(stateAfter),
+    };
+    // Both are written whole or not at all; neither depends on the other (the live state is in the state store).
+    await Promise.all([
+        writeFileAtomic(join(options.outputDir, 'state.json'), `${JSON.stringify(stateAfter, null, 2)}\n`),
+        writeFileAtomic(join(options.outputDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`),
+    ]);
+    logger.info('run finished', {
+        status,
+        stopReason,
+        partitionsDone: done,
+        partitionsFailed: failed,
+        remaining: report.remaining.length,
+        requests: manifest.requests.total,
+        idleSkips: report.notes.idle_skip,
+        fullResyncs: report.notes.full_resync,
+    });
+    return manifest;
+}
+/**
+ * Runs tasks with at most `concurrency` in flight. Before each start it checks the budgets; once the run is
+ * halted, nothing new starts and every task not started is listed as remaining.
+ */
+async function runTasks(tasks, env, concurrency) {
+    const left = new Map();
+    for (const task of tasks)
+        left.set(task.planned, (left.get(task.planned) ?? 0) + 1);
+    let next = 0;
+    const worker = async () => {
+        while (next < tasks.length) {
+            env.control.checkBudgets();
+            if (env.control.halt !== undefined)
+                return;
+            const task = tasks[next];
+            next += 1;
+            await runPartition(task, env).catch((error) => {
+                // runPartition handles every error of a read; reaching here is a bug in the engine itself.
+                env.control.fail(`internal error: ${error.message}`);
+            });
+            const remaining = (left.get(task.planned) ?? 1) - 1;
+            left.set(task.planned, remaining);
+            if (remaining === 0)
+                env.progress.emit('stream_done', { stream: task.planned.definition.name });
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, () => worker()));
+    for (const task of tasks.slice(next))
+        env.report.addRemaining(task.planned.definition.name, task.partition);
+}
+/**
+ * Least recently committed first (never-synced partitions before all others), keeping discovery order among
+ * equals: when a budget ends runs early, successive runs make progress round-robin instead of re-reading the
+ * same first partitions.
+ */
+function orderByStaleness(tasks, env) {
+    const committedAt = (task) => env.state.get(task.planned.definition.name, task.partition.key)?.committedAt ?? '';
+    return tasks
+        .map((task, index) => ({ task, index, at: committedAt(task) }))
+        .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.index - b.index))
+        .map(({ task }) => task);
+}
+/** The cursors of a state document, without anything else (descriptors, times): `{ stream: { partitionKey: cursor } }`. */
+function cursorsOf(state) {
+    return Object.fromEntries(Object.entries(state.streams).map(([stream, partitions]) => [
+        stream,
+        Object.fromEntries(Object.entries(partitions).map(([key, partition]) => [key, partition.cursor])),
+    ]));
+}
+function requestDelta(before, after) {
+    const earlier = new Map(before.byCredential.map((credential) => [credential.index, credential.requests]));
+    return {
+        total: after.requests - before.requests,
+        retries: after.retries - before.retries,
+        rateLimited: after.rateLimited - before.rateLimited,
+        rateLimitWaitMs: after.rateLimitWaitMs - before.rateLimitWaitMs,
+        byCredential: after.byCredential.map((credential) => ({
+            index: credential.index,
+            label: credential.label,
+            requests: credential.requests - (earlier.get(credential.index) ?? 0),
+        })),
+    };
+}
+async function assertNewRunFolder(dir) {
+    const entries = await readdir(dir).catch((error) => {
+        if (error.code === 'ENOENT')
+            return [];
+        throw error;
+    });
+    if (entries.length > 0)
+        throw configError('outputDir', `${dir} is not empty: every run writes a new folder`, 'a new or empty folder');
+}
+function checkConcurrency(value) {
+    if (!Number.isInteger(value) || value < 1)
+        throw configError('concurrency', `${value} is not a positive integer`, 'an integer >= 1');
+    return value;
+}
+function checkShard(shard) {
+    if (!Number.isInteger(shard.count) || shard.count < 1 || !Number.isInteger(shard.index) || shard.index < 1 || shard.index > shard.count) {
+        throw configError('shard', `${shard.index}/${shard.count} is not a valid shard`, 'index/count with 1 <= index <= count');
+    }
+    return shard;
+}
+function checkFraction(value) {
+    if (!(value >= 0 && value <= 1))
+        throw configError('maxFailedFraction', `${value} is not a fraction`, 'a number from 0 to 1');
+    return value;
+}
+function checkBudgets(options) {
+    const maxRequests = options.budgets?.maxRequests;
+    if (maxRequests !== undefined && !(Number.isInteger(maxRequests) && maxRequests >= 0)) {
+        throw configError('budgets.maxRequests', `${maxRequests} is not a request count`, 'an integer >= 0');
+    }
+    const deadline = options.budgets?.deadline;
+    if (deadline !== undefined && !Number.isFinite(deadline))
+        throw configError('budgets.deadline', `${deadline} is not a time`, 'epoch milliseconds');
+}
+//# sourceMappingURL=engine.js.map

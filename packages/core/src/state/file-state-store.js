@@ -1,0 +1,108 @@
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { systemClock } from '../clock.js';
+import { nodeFileOps, tempPrefix, writeFileAtomic } from './durable-file.js';
+import { emptyState, parseState, partitionState, StateDocument } from './state-document.js';
+/**
+ * The state as one JSON file, written crash-safely (temp file, fsync, rename, fsync of the folder).
+ *
+ * Commits are coalesced: while one write is in flight, every commit that arrives joins the next write, so a
+ * thousand partitions finishing together cost a handful of rewrites, not a thousand. Each commit's promise
+ * resolves once a write that contains it is durable (or rejects when that write fails).
+ *
+ * One process writes a state file at a time; `open` removes temp files a crashed writer left beside it.
+ * `get` and `partitions` show every commit made, including one whose write is still in flight.
+ */
+export class FileStateStore {
+    path;
+    scope;
+    #clock;
+    #ops;
+    #document;
+    /** The write on disk right now, if any. */
+    #inFlight;
+    /** The next write, not started yet: commits arriving now join it. */
+    #queued;
+    constructor(path, scope, options) {
+        this.path = path;
+        this.scope = scope;
+        this.#clock = options.clock ?? systemClock;
+        this.#ops = options.fileOps ?? nodeFileOps;
+        this.#document = new StateDocument(emptyState(scope));
+    }
+    /**
+     * Opens (and loads) the state at `path` for `scope`. A missing file is an empty state (a first sync); a file
+     * of another scope or an unknown version is a `config_error`.
+     */
+    static async open(path, scope, options = {}) {
+        const store = new FileStateStore(path, scope, options);
+        await mkdir(dirname(path), { recursive: true });
+        await store.#removeLeftoverTempFiles();
+        await store.load();
+        return store;
+    }
+    async load() {
+        let text;
+        try {
+            text = await readFile(this.path, 'utf8');
+        }
+        catch (error) {
+            if (error.code !== 'ENOENT')
+                throw error;
+        }
+        const state = text === undefined ? emptyState(this.scope) : parseState(text, this.scope, this.path);
+        this.#document = new StateDocument(state);
+        return this.#document.snapshot();
+    }
+    get(stream, partitionKey) {
+        return this.#document.get(stream, partitionKey);
+    }
+    partitions(stream) {
+        return this.#document.partitions(stream);
+    }
+    commit(stream, partitionKey, cursor, partition, outputs) {
+        const committedAt = new Date(this.#clock.now()).toISOString();
+        this.#document.set(stream, partitionKey, partitionState(cursor, committedAt, partition, outputs));
+        return this.#scheduleWrite();
+    }
+    remove(stream, partitionKey) {
+        this.#document.remove(stream, partitionKey);
+        return this.#scheduleWrite();
+    }
+    snapshot() {
+        return this.#document.snapshot();
+    }
+    /**
+     * Joins the queued write, or queues one to start when the write in flight ends. The document is serialized
+     * when the write starts, so it holds every change made until then.
+     */
+    #scheduleWrite() {
+        if (this.#queued !== undefined)
+            return this.#queued;
+        const previous = this.#inFlight ?? Promise.resolve();
+        const queued = previous
+            .catch(() => undefined)
+            .then(() => {
+            this.#queued = undefined;
+            const write = writeFileAtomic(this.path, this.#document.serialize(), this.#ops);
+            this.#inFlight = write;
+            const clear = () => {
+                if (this.#inFlight === write)
+                    this.#inFlight = undefined;
+            };
+            write.then(clear, clear);
+            return write;
+        });
+        this.#queued = queued;
+        return queued;
+    }
+    async #removeLeftoverTempFiles() {
+        const prefix = tempPrefix(this.path);
+        const dir = dirname(this.path);
+        for (const entry of await readdir(dir)) {
+            if (entry.startsWith(prefix) && entry.endsWith('.tmp'))
+                await this.#ops.unlink(join(dir, entry)).catch(() => undefined);
+        }
+    }
+}
+//# sourceMappingURL=file-state-store.js.map
