@@ -46,7 +46,9 @@ export interface CloudConfig {
   /**
    * What bumps a repository's `updated_on`, which is free in the repository listing and gates work:
    * - `pushes` (Bitbucket's observed behaviour): default-branch commits are skipped while `updated_on` is unchanged.
-   * - `pushes_and_pull_requests`: pull requests (and their children) are skipped too.
+   * - `pushes_and_pull_requests`: the pull request listing is skipped too (what bumps a pull request's
+   *   `updated_on` bumps the repository's); the activity feed is still read, unless
+   *   `activityBumpsPullRequestUpdatedOn` is also true: then pull requests are skipped entirely.
    * - `nothing`: no idle gate; every repository is checked every run.
    * @default 'pushes'
    */
@@ -63,6 +65,8 @@ export interface CloudConfig {
    * appears in the repository-wide activity feed: then, when the feed shows nothing new, the pull request
    * listing is not requested at all (a repository where nothing changed then costs 2 requests: the feed and
    * the pipelines page). Ignored when `activityBumpsPullRequestUpdatedOn` is true (the feed is not read).
+   * Not true where withdrawing an approval bumps the pull request's `updated_on`: a withdrawal leaves no feed
+   * item (Bitbucket drops the approval from the log), so only the listing would show it.
    * @default false
    */
   readonly activityFeedCoversPullRequestUpdates: boolean;

@@ -42,6 +42,12 @@ describe('a run where nothing changed', () => {
       perRepository: 1,
     },
     { name: 'nothing bumps the repository', switches: { repositoryUpdatedOnBumpedBy: 'nothing' }, config: { repositoryUpdatedOnBumpedBy: 'nothing' }, perRepository: 4 },
+    {
+      name: 'nothing bumps the repository, activity bumps pull requests',
+      switches: { repositoryUpdatedOnBumpedBy: 'nothing' },
+      config: { repositoryUpdatedOnBumpedBy: 'nothing', activityBumpsPullRequestUpdatedOn: true },
+      perRepository: 3,
+    },
   ])('$name: $perRepository requests per repository plus the listings', async ({ switches, config, perRepository }) => {
     const h = (harness = await startHarness({ size: 'tiny', switches, config }));
     await h.run();

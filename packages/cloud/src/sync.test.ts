@@ -247,6 +247,20 @@ describe('selected streams', () => {
     h.sim.cloud.control.advance(HOUR);
     expect((await h.run()).manifest.status).toBe('complete');
     await expectTruth(h);
+
+    // A repository deleted while only pull requests are selected: its pull requests leave the dataset at once (its
+    // partition is tombstoned), its own row with the next run that writes repositories (the marker is owed).
+    const control = h.sim.cloud.control;
+    const gone = truthOf(h).repositories[2] as { slug: string; uuid: string };
+    control.deleteRepository(gone.slug);
+    control.advance(HOUR);
+    expect((await h.run({ streams: ['pull_requests'] })).manifest.status).toBe('complete');
+    const between = await h.snapshot();
+    expect([...(between.get('pull_requests')?.values() ?? [])].filter((pr) => pr.repository_uuid === gone.uuid)).toEqual([]);
+    expect(between.get('repositories')?.has(gone.uuid)).toBe(true);
+    control.advance(HOUR);
+    expect((await h.run()).manifest.status).toBe('complete');
+    await expectTruth(h);
   });
 });
 

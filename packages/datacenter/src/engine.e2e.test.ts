@@ -2,15 +2,15 @@
  * The connector end to end through core's real engine: `runSync` with a `FileStateStore`, real HTTP against the
  * Data Center simulator, real run folders folded with `mergeRuns` and read with `readRecords`. What a merged
  * snapshot holds must equal the simulator's ground truth exactly (every record, not only keys), after a full
- * sync, after scripted activity caught up incrementally (under both undocumented NEWEST orders), after runs
- * stopped by a request budget and resumed, and after repositories are deleted (partition tombstones).
+ * sync and after scripted activity caught up incrementally (under both undocumented NEWEST orders), and after
+ * repositories are deleted (partition tombstones). Runs stopped by budgets: ./engine-budget.e2e.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryLogger, readRecords, shardOf, type RunManifest } from '@bbsync/core';
-import type { DataCenterTruth } from '@bbsync/simulator';
+import { MemoryLogger, shardOf } from '@bbsync/core';
 import { DATA_CENTER_STREAM_NAMES } from './outputs.js';
 import { USERS_DEGRADED_WARNING } from './streams/users.js';
-import { expectedRecords, keysOf, readFolder, startEngineHarness, type EngineHarness, type Records } from './test-support/engine-harness.js';
+import { busy, deletionMarkers, expectComplete, expectTruth, keysOfRepository, selector, type Repository } from './test-support/e2e-expectations.js';
+import { expectedRecords, keysOf, readFolder, startEngineHarness, type EngineHarness } from './test-support/engine-harness.js';
 import { loadSchema, validate } from './test-support/json-schema.js';
 
 let harness: EngineHarness | undefined;
@@ -18,69 +18,6 @@ afterEach(async () => {
   await harness?.close();
   harness = undefined;
 });
-
-type Repository = DataCenterTruth['repositories'][number];
-
-const selector = (repository: Repository) => ({ projectKey: repository.project.key, slug: repository.slug });
-
-/**
- * Exactly the ground truth: the same keys per stream, and every record equal to the server's object now, but
- * for one live field: an open pull request's `toRef.latestCommit` is the target branch's tip, which moves without
- * touching the pull request's `updatedDate` or `version` (README, Known limits).
- */
-function expectTruth(records: Records, truth: DataCenterTruth): void {
-  const expected = expectedRecords(truth);
-  expect(keysOf(records)).toEqual(keysOf(expected));
-  const differences: string[] = [];
-  for (const [stream, byKey] of expected) {
-    for (const [key, record] of byKey) {
-      const normalize = stream === 'pull_requests' ? withoutTargetTip : (value: unknown) => value;
-      const paths = differingPaths(normalize(records.get(stream)?.get(key)), normalize(record));
-      if (paths.length > 0) differences.push(`${stream} ${key}: ${paths.join(', ')}`);
-    }
-  }
-  expect(differences).toEqual([]);
-}
-
-function withoutTargetTip(value: unknown): unknown {
-  const pullRequest = value as { state?: string; toRef?: Record<string, unknown> } | undefined;
-  if (pullRequest?.state !== 'OPEN' || pullRequest.toRef === undefined) return value;
-  const { latestCommit: _live, ...toRef } = pullRequest.toRef;
-  return { ...pullRequest, toRef };
-}
-
-/** The JSON paths where two values differ, each with both values (a readable failure). */
-function differingPaths(actual: unknown, expected: unknown, path = '$'): string[] {
-  const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
-  if (isObject(actual) && isObject(expected) && Array.isArray(actual) === Array.isArray(expected)) {
-    const keys = new Set([...Object.keys(actual), ...Object.keys(expected)]);
-    return [...keys].flatMap((key) => differingPaths(actual[key], expected[key], `${path}.${key}`));
-  }
-  return JSON.stringify(actual) === JSON.stringify(expected) ? [] : [`${path}: ${JSON.stringify(actual)} != ${JSON.stringify(expected)}`];
-}
-
-/** `stream:key` of every deletion marker a run folder holds. */
-async function deletionMarkers(dir: string): Promise<string[]> {
-  const markers: string[] = [];
-  for await (const envelope of readRecords(dir)) if (envelope.deleted) markers.push(`${envelope.stream}:${envelope.key}`);
-  return markers;
-}
-
-function expectComplete(manifest: RunManifest): void {
-  expect({ status: manifest.status, stopReason: manifest.stopReason, errors: manifest.errors }).toEqual({ status: 'complete', stopReason: undefined, errors: [] });
-}
-
-/** Keys of every stream that belong to one repository (records keyed `repositoryId:…`, or the repository itself). */
-function keysOfRepository(records: Records, id: number): string[] {
-  return [...records].flatMap(([stream, byKey]) =>
-    [...byKey.keys()].filter((key) => (stream === 'repositories' && key === String(id)) || key.startsWith(`${id}:`)).map((key) => `${stream}:${key}`),
-  );
-}
-
-/** Repositories of the truth with at least `commits` default-branch commits and `pullRequests` pull requests. */
-function busy(truth: DataCenterTruth, commits: number, pullRequests = 0): Repository[] {
-  return truth.repositories.filter((r) => (truth.commits[r.id]?.length ?? 0) >= commits && (truth.pullRequests[r.id]?.length ?? 0) >= pullRequests);
-}
 
 describe.each(['updated', 'created'] as const)('through runSync (NEWEST sorts by %s date)', (newestOrderBy) => {
   it('a full sync equals the ground truth; scripted activity merges to the new truth; an idle run costs <= 2 requests per repository', async () => {
@@ -166,93 +103,6 @@ describe.each(['updated', 'created'] as const)('through runSync (NEWEST sorts by
       now.projects.length + now.users.length + repositories.length,
     );
     expectTruth(await h.snapshot(), now);
-  });
-});
-
-describe('runs stopped by budgets.maxRequests', () => {
-  it('resumed until complete, merge to the same dataset as one clean run', async () => {
-    // pageSize 3: first commit walks (every 10 pages) and pull request listings (every page) checkpoint
-    // mid-partition, so a stopped run keeps part of a partition's work. One partition at a time, so which
-    // partitions a budget interrupts is deterministic.
-    const h = (harness = await startEngineHarness({ config: { pageSize: 3 } }));
-    const stopped: RunManifest[] = [];
-    let last: RunManifest | undefined;
-    for (let attempt = 0; attempt < 40; attempt++) {
-      last = (await h.run({ maxRequests: 50, concurrency: 1 })).manifest;
-      if (last.status !== 'stopped') break;
-      expect(last.stopReason).toContain('maxRequests 50');
-      stopped.push(last);
-    }
-    expect(last?.status).toBe('complete');
-    expect(stopped.length).toBeGreaterThanOrEqual(3);
-    const committed = (stream: string) => stopped.flatMap((manifest) => Object.values((manifest.cursorsAfter as Record<string, Record<string, object>>)[stream] ?? {}));
-    expect(committed('pull_requests').some((cursor) => 'walk' in cursor)).toBe(true);
-    const resumed = await h.snapshot();
-
-    const clean = await h.run({ lane: 'clean' });
-    expectComplete(clean.manifest);
-    const once = await readFolder(clean.dir);
-    expect(keysOf(resumed)).toEqual(keysOf(once));
-    expect(resumed).toEqual(once);
-    expectTruth(resumed, h.sim.datacenter.groundTruth());
-    // Stopped runs keep their checkpointed work: all of them together cost less than two clean runs.
-    const spent = [...stopped, last as RunManifest].reduce((sum, manifest) => sum + manifest.requests.total, 0);
-    expect(spent).toBeLessThan(2 * clean.requests);
-  });
-});
-
-describe('a first commit walk stopped by budgets.maxRequests', () => {
-  it('continues at its checkpoint: the next run reads only the rest of the history', async () => {
-    const probe = (harness = await startEngineHarness());
-    const truth = probe.sim.datacenter.groundTruth();
-    const repository = [...truth.repositories].sort((a, b) => (truth.commits[b.id]?.length ?? 0) - (truth.commits[a.id]?.length ?? 0))[0] as Repository;
-    const history = truth.commits[repository.id] ?? [];
-    await probe.close();
-    expect(history.length).toBeGreaterThan(26);
-
-    // Two commits a page: the walk checkpoints after page 10 (20 commits).
-    const h = (harness = await startEngineHarness({ config: { pageSize: 2, repositories: { include: [`${repository.project.key}/${repository.slug}`] } } }));
-    const streams = ['commits'];
-    const repositoryPages = Math.ceil(truth.repositories.length / 2);
-    // The repository listing, the default branch, then 12 pages: stopped while writing the 12th.
-    const first = await h.run({ streams, maxRequests: repositoryPages + 1 + 12 });
-    expect(first.manifest.status).toBe('stopped');
-    const cursor = (first.manifest.cursorsAfter as Record<string, Record<string, { backfill?: { start: number } }>>).commits?.[String(repository.id)];
-    expect(cursor?.backfill?.start).toBe(20);
-    expect((await readFolder(first.dir)).get('commits')?.size).toBe(20);
-
-    const second = await h.run({ streams });
-    expectComplete(second.manifest);
-    // The rest of the history from offset 20, and the default branch: nothing read twice.
-    expect(second.byEndpoint['/projects/{projectKey}/repos/{repositorySlug}/commits']).toBe(Math.ceil((history.length - 20) / 2));
-    const merged = await h.snapshot();
-    expect([...(merged.get('commits')?.keys() ?? [])].sort()).toEqual(history.map((commit) => `${repository.id}:${commit.id}`).sort());
-  });
-});
-
-describe.each(['updated', 'created'] as const)('runs stopped by budgets.maxRequests, with activity between them (NEWEST by %s date)', (newestOrderBy) => {
-  it('merge to the new ground truth once a run completes', async () => {
-    const h = (harness = await startEngineHarness({ newestOrderBy, config: { pageSize: 3 } }));
-    const control = h.sim.datacenter.control;
-    const truth = h.sim.datacenter.groundTruth();
-    const repositories = busy(truth, 7, 3);
-    let status: RunManifest['status'] | undefined;
-    for (let attempt = 0; attempt < 40 && status !== 'complete'; attempt++) {
-      status = (await h.run({ maxRequests: 80 })).manifest.status;
-      // Pull requests created and updated (moving to the front of a NEWEST listing) under stopped listings.
-      const repository = repositories[attempt % repositories.length] as Repository;
-      const pullRequests = truth.pullRequests[repository.id] ?? [];
-      h.sim.advance(60_000);
-      control.openPullRequest({ ...selector(repository), title: `work ${attempt}` });
-      h.sim.advance(60_000);
-      control.commentPullRequest({ ...selector(repository), id: (pullRequests[attempt % pullRequests.length] as { id: number }).id, text: `note ${attempt}` });
-      h.sim.advance(60_000);
-      control.pushCommits({ ...selector(repository), count: 2 });
-    }
-    expect(status).toBe('complete');
-    const last = await h.run();
-    expectComplete(last.manifest);
-    expectTruth(await h.snapshot(), h.sim.datacenter.groundTruth());
   });
 });
 

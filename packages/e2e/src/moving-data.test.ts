@@ -59,12 +59,7 @@ describe('cloud: mutateBetweenPagesRate', { timeout: SUITE_TIMEOUT }, () => {
 });
 
 describe('datacenter: mutations between pages (made by a proxy)', { timeout: SUITE_TIMEOUT }, () => {
-  // KNOWN BUG (packages/datacenter/src/streams/pull-requests.ts): the cursor's `edge` keeps pull requests by
-  // `version` only, but a comment (or any activity) bumps `updatedDate` without bumping `version` (as on a real
-  // Data Center). A pull request at the watermark that is commented on during or after a run is then taken as
-  // unchanged by the next run: its new activities are never read (missing) and its record stays stale. Marked
-  // `it.fails` so CI stays green; it must become `it` when the connector compares (version, updatedDate).
-  it.fails.each(Array.from({ length: SEEDS }, (_, i) => E2E_SEED + i))('seed %i: after a follow-up run, merged equals the ground truth', async (seed) => {
+  it.each(Array.from({ length: SEEDS }, (_, i) => E2E_SEED + i))('seed %i: after a follow-up run, merged equals the ground truth', async (seed) => {
     const sim = await startSimulator({ seed: seed % 1000, size: LARGE ? 'small' : 'tiny', rateLimits: UNLIMITED_RATES });
     const random = seededRandom(seed);
     let mutating = true;

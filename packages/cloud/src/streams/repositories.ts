@@ -5,9 +5,11 @@
  * Only rows that changed since the last run are written (a fingerprint per repository in the cursor).
  * A repository that was known but is missing from the listing is confirmed gone with a GET (404/410)
  * before its deletion marker is written, because a listing can drift while it is read (a deletion on
- * an earlier page shifts later rows past the cursor of page-number pagination).
+ * an earlier page shifts later rows past the cursor of page-number pagination). The marker is keyed by the
+ * repository UUID, the key of the repository's partition, so core also tombstones the partition: merging then
+ * drops the repository's records in every stream, and the engine forgets its cursors.
  */
-import { globMatcher, type PartitionContext, type PartitionDescriptor, type StreamDefinition } from '@bbsync/core';
+import { globMatcher, WORKSPACE_PARTITION, type PartitionContext, type PartitionDescriptor, type StreamDefinition } from '@bbsync/core';
 import type { CloudConfig } from '../config.js';
 import { listFields, objectFields, REPOSITORY_FIELDS } from '../fields.js';
 import { fingerprint } from '../fingerprint.js';
@@ -22,6 +24,11 @@ export const REPOSITORIES = 'repositories';
 export interface RepositoriesCursor {
   readonly version: 1;
   readonly repositories: Readonly<Record<string, { readonly name: string; readonly fingerprint: string }>>;
+  /**
+   * Repositories confirmed deleted while the `repositories` output was not selected: their partitions were
+   * tombstoned then, but the deletion markers of their rows are still owed to the next run that writes rows.
+   */
+  readonly owedMarkers?: readonly string[] | undefined;
 }
 
 /** True when `fullName` passes the configured include/exclude globs. */
@@ -41,7 +48,13 @@ export const repositoriesStream: StreamDefinition<PartitionDescriptor, Repositor
     const { config } = ctx;
     const selected = repositoryFilter(config);
     const write = ctx.wants(REPOSITORIES);
+    // Fingerprints only from a cursor that covers the output (otherwise every row is written again), but the
+    // repositories known, and the markers owed, from the last cursor committed even when it does not cover it
+    // (core hands no cursor over then), so a deletion around a change of the selected streams is not missed.
     const before = ctx.cursor?.repositories ?? {};
+    const committed = ctx.cursor ?? ctx.state.get<RepositoriesCursor>(REPOSITORIES, WORKSPACE_PARTITION.key)?.cursor;
+    const known = committed?.repositories ?? {};
+    const owed = new Set(committed?.owedMarkers ?? []);
     const after: Record<string, { name: string; fingerprint: string }> = {};
     const listed = new Set<string>();
 
@@ -64,30 +77,39 @@ export const repositoriesStream: StreamDefinition<PartitionDescriptor, Repositor
     }
 
     // Known before, missing now: confirm each one before declaring it deleted.
-    for (const [uuid, known] of Object.entries(before)) {
+    for (const [uuid, entry] of Object.entries(known)) {
       if (listed.has(uuid)) continue;
       if (!ctx.owns(uuid)) {
         // Another shard's partition: its deletion is not ours to write (nor worth a request here).
-        after[uuid] = { ...known };
+        after[uuid] = { ...entry };
         continue;
       }
       const response = await ctx.client.request<CloudRepository>({
         url: repositoryPath(config.workspace, uuid),
         query: { fields: objectFields(REPOSITORY_FIELDS) },
-        context: { stream: REPOSITORIES, repository: known.name },
+        context: { stream: REPOSITORIES, repository: entry.name },
         expect: [403, 404, 410],
         signal: ctx.signal,
       });
       // No longer visible to these credentials is not deleted: forget it, write no marker.
       if (response.status === 403) continue;
       if (response.status === 404 || response.status === 410) {
-        if (write) await ctx.deleted(REPOSITORIES, uuid);
+        // Also when the `repositories` output is not selected: the engine then drops the marker itself but still
+        // tombstones the partition, so the repository's records in the selected streams leave the merged dataset.
+        await ctx.deleted(REPOSITORIES, uuid);
+        if (!write) owed.add(uuid);
         continue;
       }
       // Still there: the listing drifted past it (or it was renamed out of the filters).
       await accept(ctx, response.body, selected, before, after, write);
     }
-    return write ? { version: 1, repositories: after } : undefined;
+    if (write) {
+      for (const uuid of owed) if (!listed.has(uuid)) await ctx.deleted(REPOSITORIES, uuid);
+      owed.clear();
+    }
+    // Committed even when the output is not selected, so the repositories known (and their deletions) are tracked
+    // either way; such a cursor does not cover the output, so selecting it later writes every row again (core).
+    return { version: 1, repositories: after, ...(owed.size > 0 ? { owedMarkers: [...owed] } : {}) };
   },
 };
 

@@ -297,11 +297,11 @@ describe('runSync', () => {
 
   it('stops at maxRequests: finished partitions stay committed, the rest is listed as remaining', async () => {
     const { source } = fakeSource();
-    const opts = options(source, { budgets: { maxRequests: 5 }, streams: ['pull_requests'], concurrency: 1 });
+    const opts = options(source, { budgets: { maxRequests: 5, graceRequests: 0 }, streams: ['pull_requests'], concurrency: 1 });
     const manifest = await runSync(opts);
     expect(manifest.status).toBe('stopped');
     expect(manifest.stopReason).toMatch(/maxRequests 5/);
-    // 1 listing request + 3 for the first repository; the second repository is stopped at its 5th request.
+    // 1 listing request + 3 for the first repository; with no grace the second repository is aborted at its 5th request.
     const committed = Object.keys(opts.state.partitions('pull_requests'));
     expect(committed).toEqual(['{r1}']);
     expect(manifest.remaining).toEqual([
@@ -312,6 +312,38 @@ describe('runSync', () => {
     expect(manifest.streams.pull_requests?.records).toBe(3);
     expect(partials(opts.outputDir)).toEqual([]);
     expect((await allRecords(opts.outputDir)).map((record) => record.key)).toEqual(['{r1}:1', '{r1}:2', '{r1}:3']);
+  });
+
+  it('past maxRequests, partitions in flight finish within the grace, then nothing new starts', async () => {
+    const { source } = fakeSource();
+    const opts = options(source, { budgets: { maxRequests: 5, graceRequests: 10 }, streams: ['pull_requests'], concurrency: 2 });
+    const manifest = await runSync(opts);
+    expect(manifest.status).toBe('stopped');
+    // Both partitions in flight when the budget was reached completed and were committed (no work thrown away).
+    const committed = Object.keys(opts.state.partitions('pull_requests')).sort();
+    expect(committed).toEqual(['{r1}', '{r2}']);
+    expect(manifest.remaining.map((entry) => entry.partition).sort()).toEqual(['acme/four', 'acme/three']);
+    expect(manifest.requests.total).toBeLessThanOrEqual(5 + 10);
+    expect(partials(opts.outputDir)).toEqual([]);
+  });
+
+  it('during a graceful stop, a partition ends at its next checkpoint with its work saved', async () => {
+    const checkpointing: PullRequestRead = async (ctx, repo) => {
+      for (let i = 1; i <= 6; i++) {
+        await ctx.client.request({ url: `/repositories/${repo.name}/pullrequests/${i}`, signal: ctx.signal });
+        await ctx.record('pull_requests', { id: `${repo.key}:${i}` });
+        if (i % 2 === 0) await ctx.checkpoint({ upTo: i });
+      }
+      return { upTo: 6 };
+    };
+    const { source } = fakeSource({ pullRequests: Object.fromEntries(REPOS.map((repo) => [repo.key, checkpointing])) });
+    const opts = options(source, { budgets: { maxRequests: 3, graceRequests: 100 }, streams: ['pull_requests'], concurrency: 1 });
+    const manifest = await runSync(opts);
+    expect(manifest.status).toBe('stopped');
+    // The listing + 2 requests reach the budget; the first repository saves at its checkpoint after request 2 and ends.
+    expect(opts.state.get('pull_requests', '{r1}')?.cursor).toEqual({ upTo: 2 });
+    expect((await allRecords(opts.outputDir)).map((record) => record.key)).toEqual(['{r1}:1', '{r1}:2']);
+    expect(manifest.remaining.map((entry) => entry.partition)).toContain('acme/one');
   });
 
   it('stops at the deadline', async () => {

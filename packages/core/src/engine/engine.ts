@@ -94,6 +94,7 @@ export async function runSync<Cfg>(options: SyncOptions<Cfg>): Promise<RunManife
 
   const { done, failed } = report.totals();
   const tooManyFailed = failed > 0 && failed > maxFailedFraction * (done + failed);
+  control.settle();
   const halt = control.halt;
   const status: RunManifest['status'] = halt?.kind === 'fatal' || tooManyFailed ? 'failed' : halt?.kind === 'stop' ? 'stopped' : 'complete';
   const stopReason =
@@ -152,7 +153,7 @@ async function runTasks(tasks: readonly PartitionTask[], env: RunEnvironment, co
   const worker = async (): Promise<void> => {
     while (next < tasks.length) {
       env.control.checkBudgets();
-      if (env.control.halt !== undefined) return;
+      if (env.control.draining !== undefined) return;
       const task = tasks[next] as PartitionTask;
       next += 1;
       await runPartition(task, env).catch((error: unknown) => {

@@ -47,6 +47,9 @@ export interface RunEnvironment {
   readonly provided: Map<string, PartitionDescriptor>;
 }
 
+/** Thrown out of a checkpoint to end a partition during a graceful stop, after its work was saved. */
+const DRAIN_EXIT = new BbsyncError('budget_exhausted', 'stopped at a checkpoint: the run is stopping gracefully');
+
 /** Errors of our own output folder: not the partition's fault, and every other partition would hit them too. */
 function outputError(error: unknown): BbsyncError {
   if (isBbsyncError(error)) return error;
@@ -186,6 +189,9 @@ export async function runPartition(task: PartitionTask, env: RunEnvironment): Pr
       await makeDurable();
       await commit(value);
       env.progress.emit('tick', { stream: definition.name, partition: partition.name, records: recordsWritten() });
+      // A graceful stop is under way: this partition's work so far is saved, so end it here rather than spend more.
+      env.control.checkBudgets();
+      if (env.control.draining !== undefined) throw DRAIN_EXIT;
     },
     provide: (provided) => {
       if (definition.scope !== 'workspace') {
@@ -223,7 +229,7 @@ export async function runPartition(task: PartitionTask, env: RunEnvironment): Pr
     finished = true;
     await writer?.abort();
     failure = toBbsyncError(error);
-    if (env.control.halt !== undefined && failure.disposition !== 'fatal' && failure.disposition !== 'config') {
+    if (error === DRAIN_EXIT || (env.control.halt !== undefined && failure.disposition !== 'fatal' && failure.disposition !== 'config')) {
       outcome = 'interrupted';
     } else if (failure.disposition === 'stop') {
       env.control.stop(failure.code === 'cancelled' ? 'cancelled' : 'budget_exhausted', failure.message);

@@ -26,6 +26,10 @@ export class RunControl {
   readonly #onExternalAbort = () => this.stop('cancelled', 'the run was cancelled');
   #timer: ReturnType<typeof setTimeout> | undefined;
   #halt: Halt | undefined;
+  /** A budget was reached: nothing new starts; in-flight partitions finish or checkpoint within the grace. */
+  #draining: Halt | undefined;
+  readonly #graceRequests: number;
+  readonly #graceMs: number;
 
   constructor(options: { clock: Clock; client: ApiClient; budgets: SyncBudgets | undefined; signal: AbortSignal | undefined }) {
     this.#clock = options.clock;
@@ -33,6 +37,9 @@ export class RunControl {
     this.#budgets = options.budgets ?? {};
     this.#baselineRequests = options.client.stats().requests;
     this.#external = options.signal;
+    const { maxRequests, deadline } = this.#budgets;
+    this.#graceRequests = this.#budgets.graceRequests ?? Math.max(20, Math.ceil((maxRequests ?? 0) * 0.05));
+    this.#graceMs = this.#budgets.graceMs ?? Math.min(60_000, Math.max(0, ((deadline ?? 0) - this.#clock.now()) * 0.1));
     if (this.#external?.aborted) this.#onExternalAbort();
     else this.#external?.addEventListener('abort', this.#onExternalAbort, { once: true });
     this.#armDeadline();
@@ -43,8 +50,9 @@ export class RunControl {
    * partition boundary cover injected clocks. Timers hold at most 2^31-1 ms (about 24.8 days): re-armed until then.
    */
   #armDeadline(): void {
-    const deadline = this.#budgets.deadline;
-    if (deadline === undefined || this.#halt !== undefined) return;
+    const budget = this.#budgets.deadline;
+    if (budget === undefined || this.#halt !== undefined) return;
+    const deadline = this.#draining === undefined ? budget : budget + this.#graceMs;
     this.#timer = setTimeout(
       () => {
         this.checkBudgets();
@@ -61,6 +69,11 @@ export class RunControl {
 
   get halt(): Halt | undefined {
     return this.#halt;
+  }
+
+  /** Set once a budget is reached (the run is stopping gracefully), before in-flight partitions are aborted. */
+  get draining(): Halt | undefined {
+    return this.#halt ?? this.#draining;
   }
 
   /** Requests sent since the run started. */
@@ -82,15 +95,35 @@ export class RunControl {
     if (first) this.#controller.abort(new BbsyncError('cancelled', `the run was aborted: ${reason}`));
   }
 
-  /** Stops the run when the deadline or the request budget is reached. */
+  /**
+   * Starts a graceful stop when the deadline or the request budget is reached (nothing new starts; partitions in
+   * flight may finish or reach a checkpoint), and aborts what is still in flight once the grace is spent too.
+   */
   checkBudgets(): void {
     if (this.#halt !== undefined) return;
     const { deadline, maxRequests } = this.#budgets;
-    if (deadline !== undefined && this.#clock.now() >= deadline) {
-      this.stop('budget_exhausted', `the deadline (${new Date(deadline).toISOString()}) was reached`);
-    } else if (maxRequests !== undefined && this.requests() >= maxRequests) {
-      this.stop('budget_exhausted', `the request budget (maxRequests ${maxRequests}) was spent`);
+    const now = this.#clock.now();
+    const requests = this.requests();
+    if (this.#draining === undefined) {
+      if (deadline !== undefined && now >= deadline) {
+        this.#draining = { kind: 'stop', reason: `the deadline (${new Date(deadline).toISOString()}) was reached` };
+      } else if (maxRequests !== undefined && requests >= maxRequests) {
+        this.#draining = { kind: 'stop', reason: `the request budget (maxRequests ${maxRequests}) was spent` };
+      }
+      if (this.#draining !== undefined && this.#timer !== undefined) {
+        clearTimeout(this.#timer);
+        this.#armDeadline();
+      }
     }
+    if (this.#draining === undefined) return;
+    const pastGrace =
+      (deadline !== undefined && now >= deadline + this.#graceMs) || (maxRequests !== undefined && requests >= maxRequests + this.#graceRequests);
+    if (pastGrace) this.stop('budget_exhausted', this.#draining.reason);
+  }
+
+  /** Marks the run stopped for its report once every in-flight partition ended during a graceful stop. */
+  settle(): void {
+    if (this.#halt === undefined && this.#draining !== undefined) this.#halt = this.#draining;
   }
 
   /** Throws the halt's error when the run is halted: partitions call it before every write. */

@@ -95,11 +95,20 @@ export interface SourceDefinition<Cfg = any> {
   readonly streams: readonly StreamDefinition<any, any, Cfg>[];
 }
 
+/**
+ * A run's budgets. Reaching one starts a graceful stop: no new partition starts, and partitions in flight may go
+ * on to their end or their next checkpoint (so their work is kept), within a grace; past the grace they are
+ * aborted (their unsaved records discarded, their cursors untouched).
+ */
 export interface SyncBudgets {
   /** Stop gracefully once this many requests were sent. */
   readonly maxRequests?: number | undefined;
   /** Stop gracefully at this epoch-ms time. */
   readonly deadline?: number | undefined;
+  /** Extra requests in-flight partitions may spend after `maxRequests`. @default max(20, 5% of maxRequests) */
+  readonly graceRequests?: number | undefined;
+  /** Extra milliseconds in-flight partitions may run after `deadline`. @default 10% of the run's time, at most 60 s */
+  readonly graceMs?: number | undefined;
 }
 
 export interface ShardSpec {

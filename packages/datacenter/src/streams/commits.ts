@@ -2,7 +2,8 @@
  * `commits`: the default branch's history, incrementally and exactly.
  *
  * Every run starts from the default branch's tip, named by `GET …/branches/default`: the `repositories`
- * stream reads it in the same run and hands it over in the partition (`head`), else this stream reads it.
+ * stream reads it in the same run when its own output is selected and hands it over in the partition (`head`),
+ * else this stream reads it.
  * - tip unchanged: done (no request here when the partition carried the head);
  * - first sync: walk `commits?until=<tip>` newest first (resumable: the history below a fixed commit id is
  *   immutable, so `nextPageStart` is checkpointed every few pages and a stopped run continues there);
