@@ -184,7 +184,7 @@ export function renderReport(input: ReportInput): string {
   return [
     '# bbsync benchmarks',
     '',
-    input.quick ? '> **Quick run** (tiny sizes, no latency): proves the harness works; the figures mean nothing.\n' : '',
+    ...(input.quick ? ['> **Quick run** (tiny sizes, no latency): proves the harness works; the figures mean nothing.', ''] : []),
     `Command: \`${input.command}\``,
     '',
     `Run ${input.startedAt.toISOString()}, took ${formatMs(input.durationMs)}. Machine: ${machine.cpu}, ${machine.cores} cores, ${(machine.memoryBytes / 1024 ** 3).toFixed(1)} GB memory, ${machine.os}, Node ${machine.node}${machine.load ? `; load average ${machine.load[0].toFixed(1)} at the start, ${machine.load[1].toFixed(1)} at the end` : ''}.`,

@@ -60,8 +60,8 @@ describe('a first commit walk stopped by budgets.maxRequests', () => {
     const h = (harness = await startEngineHarness({ config: { pageSize: 2, repositories: { include: [`${repository.project.key}/${repository.slug}`] } } }));
     const streams = ['commits'];
     const repositoryPages = Math.ceil(truth.repositories.length / 2);
-    // The repository listing, the default branch, then 12 pages: stopped while writing the 12th.
-    const first = await h.run({ streams, maxRequests: repositoryPages + 1 + 12 });
+    // The repository listing, the default branch, then 12 pages: with no grace, stopped while writing the 12th.
+    const first = await h.run({ streams, maxRequests: repositoryPages + 1 + 12, graceRequests: 0 });
     expect(first.manifest.status).toBe('stopped');
     const cursor = (first.manifest.cursorsAfter as Record<string, Record<string, { backfill?: { start: number } }>>).commits?.[String(repository.id)];
     expect(cursor?.backfill?.start).toBe(20);

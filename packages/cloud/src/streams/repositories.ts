@@ -79,11 +79,8 @@ export const repositoriesStream: StreamDefinition<PartitionDescriptor, Repositor
     // Known before, missing now: confirm each one before declaring it deleted.
     for (const [uuid, entry] of Object.entries(known)) {
       if (listed.has(uuid)) continue;
-      if (!ctx.owns(uuid)) {
-        // Another shard's partition: its deletion is not ours to write (nor worth a request here).
-        after[uuid] = { ...entry };
-        continue;
-      }
+      // Workspace streams write only on shard 1 (other shards run them to discover repositories and write
+      // nothing), so shard 1 confirms every vanished repository, whichever shard reads its streams.
       const response = await ctx.client.request<CloudRepository>({
         url: repositoryPath(config.workspace, uuid),
         query: { fields: objectFields(REPOSITORY_FIELDS) },

@@ -56,7 +56,10 @@ export interface PartitionContext<P extends PartitionDescriptor = PartitionDescr
   checkpoint(cursor: C): Promise<void>;
   /** Workspace-scoped discovery: hands a repository partition to the repository-scoped streams of this run. */
   provide(partition: PartitionDescriptor): void;
-  /** False when the partition belongs to another shard (so this shard must not write its deletion markers). */
+  /**
+   * True when this shard reads the partition's repository streams. Workspace streams write only on shard 1 (other
+   * shards run them for discovery, writing nothing), so shard 1 writes deletion markers for every repository.
+   */
   owns(partitionKey: string): boolean;
   /** Counts a request-free event for progress reports (e.g. partitions skipped by an idle gate). */
   note(event: 'idle_skip' | 'full_resync', detail?: string): void;

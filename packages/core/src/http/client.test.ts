@@ -88,10 +88,21 @@ describe('createApiClient: URLs', () => {
   it('refuses redirects without following them', async () => {
     const { client, transport } = setup(() => ({ status: 302, headers: { location: 'https://evil.example.com/steal?token=x' } }));
     const error = await failure(client.request({ url: '/user' }));
-    expect(error.code).toBe('bad_response');
+    expect(error.code).toBe('pagination_error');
     expect(error.disposition).toBe('fatal');
     expect(error.message).not.toContain('token=x');
     expect(transport.requests).toHaveLength(1);
+  });
+
+  it('refuses a body nested deeper than maxJsonDepth as bad_response, without parsing it', async () => {
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    const { client } = setup(() => ({ status: 200, text: deep }));
+    const error = await failure(client.request({ url: '/user' }));
+    expect(error.code).toBe('bad_response');
+    expect(error.message).toMatch(/nested deeper/);
+    // Brackets inside strings do not count.
+    const { client: lenient } = setup(() => ({ status: 200, json: { text: '['.repeat(10_000) } }));
+    expect((await lenient.request<{ text: string }>({ url: '/user' })).body.text).toHaveLength(10_000);
   });
 
   it('rejects a bad base URL as config_error', () => {

@@ -208,6 +208,18 @@ export function createApiClient(options: ApiClientOptions): ClosableApiClient {
         if (status >= 200 && status < 300) {
           const parsed = parseBody(response);
           if (parsed.ok) return { status, headers: response.headers, body: parsed.value as T, path, credentialIndex: credential?.index ?? -1 };
+          if (parsed.tooDeep === true) {
+            throw fail(
+              new BbsyncError('bad_response', `${method} ${path}: the response is nested deeper than ${MAX_JSON_DEPTH} levels; refused unparsed`, {
+                status,
+                method,
+                path,
+                disposition: 'fatal',
+                hint: 'This is not a Bitbucket API response; check the base URL and any proxy in between.',
+              }),
+              credential,
+            );
+          }
         }
         error = mapError({ status, headers: response.headers, body: response.body, method, path, credentialKind: credential?.kind });
         retryAfterMs = parseRetryAfter(response.headers['retry-after'], clock.now());
@@ -267,11 +279,35 @@ export function createApiClient(options: ApiClientOptions): ClosableApiClient {
   };
 }
 
+/**
+ * Deepest nesting of objects and arrays a response may have. Bitbucket's objects nest about 8 deep; a hostile or
+ * broken body nested thousands deep would parse, then overflow the stack of whatever walks it recursively.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** True when JSON text nests objects/arrays deeper than `max` (brackets inside strings ignored). One pass, no parse. */
+export function jsonNestedDeeperThan(body: Buffer, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const byte = body[i] as number;
+    if (inString) {
+      if (byte === 0x5c) i++; // backslash: skip the escaped byte
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x5b || byte === 0x7b) {
+      if (++depth > max) return true;
+    } else if (byte === 0x5d || byte === 0x7d) depth--;
+  }
+  return false;
+}
+
 /** JSON for JSON bodies, `undefined` for empty ones, `{ ok: false }` when the body cannot be used. */
-function parseBody(response: TransportResponse): { ok: true; value: unknown } | { ok: false } {
+function parseBody(response: TransportResponse): { ok: true; value: unknown } | { ok: false; tooDeep?: boolean } {
   if (response.body.length === 0 || response.status === 204) return { ok: true, value: undefined };
   const text = response.body.toString('utf8');
   if (text.trim() === '') return { ok: true, value: undefined };
+  if (jsonNestedDeeperThan(response.body, MAX_JSON_DEPTH)) return { ok: false, tooDeep: true };
   return tryParseJson(response.body);
 }
 

@@ -36,7 +36,7 @@ describe('createErrorMapper', () => {
     [405, 'bad_response', 'fatal'],
     [409, 'bad_response', 'fatal'],
     [408, 'network_error', 'retriable'],
-    [301, 'bad_response', 'fatal'],
+    [301, 'pagination_error', 'fatal'],
     [200, 'bad_response', 'retriable'],
   ])('HTTP %i -> %s (%s)', (status, code, disposition) => {
     const error = map(status, status === 200 ? '{"values": [' : cloudError('nope'));

@@ -118,7 +118,8 @@ export function createErrorMapper(options: ErrorMapperOptions = {}): ErrorMapper
           : 'The response body was not the expected JSON (truncated by a cut connection?).';
       if (unparseable) apiMessage = `unparseable JSON body (${body.length} bytes)`;
     } else if (status >= 300 && status < 400) {
-      code = 'bad_response';
+      // A redirect could lead a credential to another origin: refused like a foreign `next` link.
+      code = 'pagination_error';
       disposition = 'fatal';
       const location = headers.location;
       apiMessage = `redirect${location ? ` to ${redirectTarget(location)}` : ''} refused`;

@@ -226,7 +226,7 @@ describe('createUndiciTransport (against a local HTTP server)', () => {
       const response = await client.request<{ authorization: string; url: string }>({ url: '/echo-auth', query: { q: 'a b+c' } });
       expect(response.body).toEqual({ authorization: 'Bearer e2e-token-value', url: '/api/2.0/echo-auth?q=a%20b%2Bc' });
       const redirect = await failure(client.request({ url: '/redirect' }));
-      expect(redirect.code).toBe('bad_response');
+      expect(redirect.code).toBe('pagination_error');
     } finally {
       await client.close();
     }

@@ -42,6 +42,8 @@ export interface RunResult {
 export interface RunOptions {
   readonly streams?: readonly string[];
   readonly maxRequests?: number;
+  /** Requests in-flight partitions may still spend after `maxRequests` (the engine's default grace when unset). */
+  readonly graceRequests?: number;
   readonly shard?: ShardSpec;
   /** A separate state per name, as sharded jobs keep. @default 'main' */
   readonly lane?: string;
@@ -101,7 +103,7 @@ export async function startEngineHarness(
         state: await state(runOptions.lane),
         outputDir: dir,
         ...(runOptions.streams === undefined ? {} : { streams: runOptions.streams }),
-        ...(runOptions.maxRequests === undefined ? {} : { budgets: { maxRequests: runOptions.maxRequests } }),
+        ...(runOptions.maxRequests === undefined ? {} : { budgets: { maxRequests: runOptions.maxRequests, graceRequests: runOptions.graceRequests } }),
         ...(runOptions.shard === undefined ? {} : { shard: runOptions.shard }),
         ...(runOptions.logger === undefined ? {} : { logger: runOptions.logger }),
         ...(runOptions.concurrency === undefined ? {} : { concurrency: runOptions.concurrency }),
