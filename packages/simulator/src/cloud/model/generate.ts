@@ -132,12 +132,14 @@ function repositoryNames(count: number): string[] {
     const base = `${a}-${b}`;
     names.push(i < combos ? base : `${base}-${Math.floor(i / combos) + 1}`);
   }
-  // Keep names unique whatever the modular arithmetic did.
-  const seen = new Map<string, number>();
+  // Keep names unique whatever the modular arithmetic did: a suffixed name can itself collide with a generated
+  // one (`a-b-2`), so try suffixes until the name is free.
+  const taken = new Set<string>();
   return names.map((name) => {
-    const n = (seen.get(name) ?? 0) + 1;
-    seen.set(name, n);
-    return n === 1 ? name : `${name}-${n}`;
+    let unique = name;
+    for (let n = 2; taken.has(unique); n++) unique = `${name}-${n}`;
+    taken.add(unique);
+    return unique;
   });
 }
 
