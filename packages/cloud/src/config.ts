@@ -2,7 +2,7 @@
  * The Bitbucket Cloud connector's settings (everything but credentials) and their validation.
  * Plain TypeScript checks: every problem is a `config_error` naming the field and what is allowed.
  */
-import { configError } from '@bbsync/core';
+import { configError, parseRepositoryFilter, type RepositoryFilter } from '@bbsync/core';
 
 /** What bumps a repository's `updated_on` on your Bitbucket (decides what the idle gate may skip). */
 export type RepositoryUpdatedOnBumpedBy = 'pushes' | 'pushes_and_pull_requests' | 'nothing';
@@ -37,7 +37,7 @@ export interface CloudConfig {
    * Partitions are keyed by repository UUID, so a rename neither replays history nor loses the cursor.
    * @default { include: [], exclude: [] }
    */
-  readonly repositories: { readonly include: readonly string[]; readonly exclude: readonly string[] };
+  readonly repositories: RepositoryFilter;
   /**
    * Pull requests are listed with `q=updated_on > <cursor − overlap>`: the overlap absorbs clock skew and
    * writes that commit late on Bitbucket's side. Re-read rows are harmless (records are keyed). @default 5
@@ -145,7 +145,7 @@ export function parseCloudConfig(raw: unknown, fieldPrefix = ''): CloudConfig {
   return {
     workspace,
     baseUrl: parseBaseUrl(input.baseUrl, name('baseUrl')),
-    repositories: parseRepositories(input.repositories, name('repositories')),
+    repositories: parseRepositoryFilter(input.repositories, name('repositories'), '"my-team/api-*"'),
     pullRequestOverlapMinutes: number(input.pullRequestOverlapMinutes, name('pullRequestOverlapMinutes'), 5, 0, 1440),
     repositoryUpdatedOnBumpedBy: oneOf(input.repositoryUpdatedOnBumpedBy, name('repositoryUpdatedOnBumpedBy'), BUMPED_BY, 'pushes'),
     activityBumpsPullRequestUpdatedOn: boolean(input.activityBumpsPullRequestUpdatedOn, name('activityBumpsPullRequestUpdatedOn'), false),
@@ -174,26 +174,6 @@ function parseBaseUrl(value: unknown, field: string): string {
     throw configError(field, 'must not carry user info, a query or a fragment', `e.g. "${DEFAULT_BASE_URL}"`);
   }
   return url.href.replace(/\/+$/, '');
-}
-
-function parseRepositories(value: unknown, field: string): CloudConfig['repositories'] {
-  if (value === undefined) return { include: [], exclude: [] };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw configError(field, 'must be an object', '{ include?: string[], exclude?: string[] }');
-  }
-  const input = value as Record<string, unknown>;
-  for (const key of Object.keys(input)) {
-    if (key !== 'include' && key !== 'exclude') throw configError(`${field}.${key}`, 'is not a repository filter', 'include, exclude');
-  }
-  return { include: patterns(input.include, `${field}.include`), exclude: patterns(input.exclude, `${field}.exclude`) };
-}
-
-function patterns(value: unknown, field: string): readonly string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item.trim() === '')) {
-    throw configError(field, 'must be a list of glob patterns', 'non-empty strings on "workspace/slug", e.g. ["my-team/api-*"]');
-  }
-  return value as string[];
 }
 
 function parsePageSizes(value: unknown, field: string): CloudPageSizes {

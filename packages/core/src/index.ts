@@ -32,3 +32,4 @@ export { mergeRuns, type MergeOptions, type SnapshotManifest, type SnapshotStrea
 export { readRecords, listSegments, type SegmentFile } from './output/read-records.js';
 export * from './output/run-writer.js';
 export { safePartitionName } from './output/safe-name.js';
+export * from './config/repository-filter.js';

@@ -2,7 +2,7 @@
  * The Bitbucket Data Center connector's settings (everything but credentials) and their validation.
  * Plain TypeScript checks: every problem is a `config_error` naming the field and what is allowed.
  */
-import { configError } from '@bbsync/core';
+import { configError, parseRepositoryFilter, type RepositoryFilter } from '@bbsync/core';
 
 /** The REST API paths a Data Center server answers on; `latest` resolves to `1.0` (DC REST narrative). */
 export type DataCenterApiPath = 'rest/api/1.0' | 'rest/api/latest';
@@ -43,7 +43,7 @@ export interface DataCenterConfig {
    * projects neither replays history nor loses the cursor.
    * @default { include: [], exclude: [] }
    */
-  readonly repositories: { readonly include: readonly string[]; readonly exclude: readonly string[] };
+  readonly repositories: RepositoryFilter;
   /** Client-side pacing (`rateLimit: false` turns it off). @default { enabled: true, capacity: 60, refillPerSecond: 5 } */
   readonly rateLimit: DataCenterRateLimit;
   /**
@@ -108,7 +108,7 @@ export function parseDataCenterConfig(raw: unknown, fieldPrefix = ''): DataCente
     baseUrl: serverUrl,
     apiPath,
     projects: parseProjects(input.projects, name('projects')),
-    repositories: parseRepositories(input.repositories, name('repositories')),
+    repositories: parseRepositoryFilter(input.repositories, name('repositories'), '"PROJ/api-*"'),
     rateLimit: parseRateLimit(input.rateLimit, name('rateLimit')),
     caCertificates: optionalString(input.caCertificates, name('caCertificates'), 'a path to a PEM file, or PEM text'),
     lookbackCommits: integer(input.lookbackCommits, name('lookbackCommits'), 200, 1, 10_000),
@@ -182,26 +182,6 @@ function parseProjects(value: unknown, field: string): readonly string[] {
     }
     return key.trim();
   });
-}
-
-function parseRepositories(value: unknown, field: string): DataCenterConfig['repositories'] {
-  if (value === undefined) return { include: [], exclude: [] };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw configError(field, 'must be an object', '{ include?: string[], exclude?: string[] }');
-  }
-  const input = value as Record<string, unknown>;
-  for (const key of Object.keys(input)) {
-    if (key !== 'include' && key !== 'exclude') throw configError(`${field}.${key}`, 'is not a repository filter', 'include, exclude');
-  }
-  return { include: patterns(input.include, `${field}.include`), exclude: patterns(input.exclude, `${field}.exclude`) };
-}
-
-function patterns(value: unknown, field: string): readonly string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item.trim() === '')) {
-    throw configError(field, 'must be a list of glob patterns', 'non-empty strings on "PROJECT/slug", e.g. ["PROJ/api-*"]');
-  }
-  return value as string[];
 }
 
 function parseRateLimit(value: unknown, field: string): DataCenterRateLimit {

@@ -9,7 +9,7 @@
  * repository UUID, the key of the repository's partition, so core also tombstones the partition: merging then
  * drops the repository's records in every stream, and the engine forgets its cursors.
  */
-import { globMatcher, WORKSPACE_PARTITION, type PartitionContext, type PartitionDescriptor, type StreamDefinition } from '@bbsync/core';
+import { repositoryMatcher, WORKSPACE_PARTITION, type PartitionContext, type PartitionDescriptor, type StreamDefinition } from '@bbsync/core';
 import type { CloudConfig } from '../config.js';
 import { listFields, objectFields, REPOSITORY_FIELDS } from '../fields.js';
 import { fingerprint } from '../fingerprint.js';
@@ -33,9 +33,7 @@ export interface RepositoriesCursor {
 
 /** True when `fullName` passes the configured include/exclude globs. */
 export function repositoryFilter(config: CloudConfig): (fullName: string) => boolean {
-  const include = config.repositories.include.length === 0 ? () => true : globMatcher(config.repositories.include);
-  const exclude = config.repositories.exclude.length === 0 ? () => false : globMatcher(config.repositories.exclude);
-  return (fullName) => include(fullName) && !exclude(fullName);
+  return repositoryMatcher(config.repositories);
 }
 
 export const repositoriesStream: StreamDefinition<PartitionDescriptor, RepositoriesCursor, CloudConfig> = {
