@@ -59,7 +59,7 @@ export function configValues(values: Parsed['values'], env: Readonly<Record<stri
 export function configFlagsHelp(): string {
   const lines = [
     '  -c, --config <file>            config file (YAML or JSON; see packages/action/schemas/config.schema.json)',
-    ...SETTING_OPTIONS.map((option) => `      --${option.name.padEnd(27)}${option.description}`),
+    ...SETTING_OPTIONS.map((option) => `      --${option.name.padEnd(29)} ${option.description}`),
     '',
     'Credentials (prefer the environment variables; flags show up in process lists):',
     '      --access-token / BBSYNC_ACCESS_TOKEN        access token (Bearer)',
