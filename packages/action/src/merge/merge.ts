@@ -48,6 +48,8 @@ export async function mergeWithReport(options: { previous?: string | undefined; 
   }
   const streams: Record<string, StreamChange> = {};
   for (const stream of new Set([...before.keys(), ...after.keys(), ...Object.keys(snapshot.streams)])) {
+    // Internal bookkeeping (partition tombstones) is not a dataset stream: it stays in the snapshot, out of reports.
+    if (stream.startsWith('_')) continue;
     const old = before.get(stream) ?? new Set<string>();
     const now = after.get(stream) ?? new Set<string>();
     const rewritten = touched.get(stream) ?? new Set<string>();
