@@ -27,7 +27,7 @@ export { runSync } from './engine/engine.js';
 export { shardOf } from './engine/shard.js';
 export { FileStateStore, type FileStateStoreOptions } from './state/file-state-store.js';
 export { MemoryStateStore, type MemoryStateStoreOptions } from './state/memory-state-store.js';
-export { writeFileAtomic, syncDir, type FileOps } from './state/durable-file.js';
+export { writeFileAtomic, syncDir, type DurableFileData, type FileOps } from './state/durable-file.js';
 export { mergeRuns, type MergeOptions, type SnapshotManifest, type SnapshotStreamCounts } from './output/merge.js';
 export { readRecords, listSegments, type SegmentFile } from './output/read-records.js';
 export * from './output/run-writer.js';

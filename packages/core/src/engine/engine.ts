@@ -4,6 +4,7 @@ import { systemClock } from '../clock.js';
 import { configError } from '../errors.js';
 import type { RequestStats } from '../http/types.js';
 import { silentLogger } from '../logger.js';
+import { prettyJsonFile } from '../output/json-pieces.js';
 import { RunWriter } from '../output/run-writer.js';
 import type { RunManifest } from '../output/types.js';
 import { writeFileAtomic } from '../state/durable-file.js';
@@ -125,9 +126,10 @@ export async function runSync<Cfg>(options: SyncOptions<Cfg>): Promise<RunManife
     cursorsAfter: cursorsOf(stateAfter),
   };
   // Both are written whole or not at all; neither depends on the other (the live state is in the state store).
+  // Both hold every cursor (streams → partitions → cursor), so they are written a cursor at a time, not as one string.
   await Promise.all([
-    writeFileAtomic(join(options.outputDir, 'state.json'), `${JSON.stringify(stateAfter, null, 2)}\n`),
-    writeFileAtomic(join(options.outputDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`),
+    writeFileAtomic(join(options.outputDir, 'state.json'), prettyJsonFile(stateAfter, CURSOR_DEPTH)),
+    writeFileAtomic(join(options.outputDir, 'manifest.json'), prettyJsonFile(manifest, CURSOR_DEPTH)),
   ]);
   logger.info('run finished', {
     status,
@@ -142,13 +144,21 @@ export async function runSync<Cfg>(options: SyncOptions<Cfg>): Promise<RunManife
   return manifest;
 }
 
+/** Depth of the cursors in `state.json` (`streams` → stream → partition) and in the manifest (`cursorsAfter` → stream → partition). */
+const CURSOR_DEPTH = 3;
+
 /**
- * Runs tasks with at most `concurrency` in flight. Before each start it checks the budgets; once the run is
- * halted, nothing new starts and every task not started is listed as remaining.
+ * Runs tasks with at most `concurrency` reading at once. Before each start it checks the budgets; once the run
+ * is halted, nothing new starts and every task not started is listed as remaining.
+ *
+ * A partition gives its slot back once its records are durable, before its final commit: commits are written
+ * together (one state write carries every commit that arrived while the previous one was on disk), and a slot
+ * held through that wait would leave requests unsent. Resolves once every partition, commit included, settled.
  */
 async function runTasks(tasks: readonly PartitionTask[], env: RunEnvironment, concurrency: number): Promise<void> {
   const left = new Map<PlannedDefinition, number>();
   for (const task of tasks) left.set(task.planned, (left.get(task.planned) ?? 0) + 1);
+  const settling = new Set<Promise<void>>();
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < tasks.length) {
@@ -156,16 +166,30 @@ async function runTasks(tasks: readonly PartitionTask[], env: RunEnvironment, co
       if (env.control.draining !== undefined) return;
       const task = tasks[next] as PartitionTask;
       next += 1;
-      await runPartition(task, env).catch((error: unknown) => {
-        // runPartition handles every error of a read; reaching here is a bug in the engine itself.
-        env.control.fail(`internal error: ${(error as Error).message}`);
+      let release: () => void = () => undefined;
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
       });
-      const remaining = (left.get(task.planned) ?? 1) - 1;
-      left.set(task.planned, remaining);
-      if (remaining === 0) env.progress.emit('stream_done', { stream: task.planned.definition.name });
+      const settled = runPartition(task, env, release)
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            // runPartition handles every error of a read; reaching here is a bug in the engine itself.
+            env.control.fail(`internal error: ${(error as Error).message}`);
+          },
+        )
+        .then(() => {
+          settling.delete(settled);
+          const remaining = (left.get(task.planned) ?? 1) - 1;
+          left.set(task.planned, remaining);
+          if (remaining === 0) env.progress.emit('stream_done', { stream: task.planned.definition.name });
+        });
+      settling.add(settled);
+      await Promise.race([released, settled]);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, tasks.length) }, () => worker()));
+  while (settling.size > 0) await Promise.all([...settling]);
   for (const task of tasks.slice(next)) env.report.addRemaining(task.planned.definition.name, task.partition);
 }
 

@@ -78,8 +78,12 @@ function stateError(error: unknown): BbsyncError {
  * Runs one partition: reads it through a context that writes to its own segment files, then makes the records
  * durable (flush) and only then commits the cursor. A `checkpoint` does the same mid-partition. On failure the
  * unflushed segments are deleted and the cursor stays where it was; the error is isolated unless it is fatal.
+ *
+ * `release` is called once the partition sends no more requests and its records are durable, just before its
+ * final commit: the caller may start another partition while the state write (shared by every commit that
+ * arrives meanwhile) is under way. The returned promise still settles only after that commit.
  */
-export async function runPartition(task: PartitionTask, env: RunEnvironment): Promise<PartitionOutcome> {
+export async function runPartition(task: PartitionTask, env: RunEnvironment, release?: () => void): Promise<PartitionOutcome> {
   const { planned, partition, discoveryOnly } = task;
   const definition = planned.definition;
   const started = env.clock.now();
@@ -213,14 +217,18 @@ export async function runPartition(task: PartitionTask, env: RunEnvironment): Pr
 
   let outcome: PartitionOutcome;
   let failure: BbsyncError | undefined;
+  /** Requests attributed to this partition, settled once it sends no more. */
+  let requests: number | undefined;
   try {
     env.control.throwIfHalted();
     const next = await definition.read(context, partition);
     finished = true;
     // The read completed: its records are all written, so making them durable and committing is right even if
     // the run was halted meanwhile.
+    if (!discoveryOnly) await makeDurable();
+    requests = env.attribution.end(task.id);
+    release?.();
     if (!discoveryOnly) {
-      await makeDurable();
       if (next !== undefined) await commit(next);
       else if (!committedThisRead && previous !== undefined && !coversSelection) await commit(previous.cursor);
     }
@@ -241,7 +249,7 @@ export async function runPartition(task: PartitionTask, env: RunEnvironment): Pr
     }
   }
 
-  const requests = env.attribution.end(task.id);
+  requests ??= env.attribution.end(task.id);
   env.report.addPartition(definition.name, outcome, requests, env.clock.now() - started);
   if (outcome === 'interrupted') env.report.addRemaining(definition.name, partition);
   else env.progress.done += 1;

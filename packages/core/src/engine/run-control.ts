@@ -103,7 +103,8 @@ export class RunControl {
     if (this.#halt !== undefined) return;
     const { deadline, maxRequests } = this.#budgets;
     const now = this.#clock.now();
-    const requests = this.requests();
+    // Only counted when a request budget exists: this runs before every record written.
+    const requests = maxRequests === undefined ? 0 : this.requests();
     if (this.#draining === undefined) {
       if (deadline !== undefined && now >= deadline) {
         this.#draining = { kind: 'stop', reason: `the deadline (${new Date(deadline).toISOString()}) was reached` };

@@ -7,7 +7,7 @@
 import { systemClock, type Clock } from '../clock.js';
 import { BbsyncError, toBbsyncError } from '../errors.js';
 import { silentLogger, type Logger } from '../logger.js';
-import { defaultErrorMapper, tryParseJson } from './error-mapping.js';
+import { defaultErrorMapper } from './error-mapping.js';
 import { TokenPool } from './pool.js';
 import { redactingLogger, Redactor } from './redact.js';
 import { isRetriable, parseRetryAfter, retryDelay, retryOptions, type RetryOptions } from './retry.js';
@@ -305,11 +305,19 @@ export function jsonNestedDeeperThan(body: Buffer, max: number): boolean {
 /** JSON for JSON bodies, `undefined` for empty ones, `{ ok: false }` when the body cannot be used. */
 function parseBody(response: TransportResponse): { ok: true; value: unknown } | { ok: false; tooDeep?: boolean } {
   if (response.body.length === 0 || response.status === 204) return { ok: true, value: undefined };
+  // Decoded once: a page is often over 100 KB, and each extra copy of it is garbage the heap must absorb.
   const text = response.body.toString('utf8');
-  if (text.trim() === '') return { ok: true, value: undefined };
+  if (WHITESPACE_ONLY.test(text)) return { ok: true, value: undefined };
   if (jsonNestedDeeperThan(response.body, MAX_JSON_DEPTH)) return { ok: false, tooDeep: true };
-  return tryParseJson(response.body);
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
 }
+
+/** A body of nothing but whitespace (stops at the first other character, so it is cheap on a large body). */
+const WHITESPACE_ONLY = /^\s*$/;
 
 function answer<T>(response: TransportResponse, path: string, credential: Credential | undefined, lenient: boolean): ApiResponse<T> {
   const parsed = parseBody(response);

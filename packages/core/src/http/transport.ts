@@ -1,5 +1,5 @@
 /**
- * The production transport, on undici: one shared keep-alive Agent, bounded connections per origin,
+ * The production transport, on undici: one shared keep-alive Agent (as many sockets per origin as requests in flight),
  * connect/headers/body timeouts, a response size cap enforced while streaming, gzip/deflate/br decoding,
  * and no redirect following (undici's `request` never follows; a 3xx comes back as is and the client
  * refuses it, so credentials can only reach the configured origin).
@@ -15,7 +15,11 @@ import type { Transport, TransportRequest, TransportResponse } from './types.js'
 
 /** Options of {@link createUndiciTransport}; every timeout is in milliseconds. */
 export interface UndiciTransportOptions {
-  /** Sockets per origin (Agent `connections`). @default 8 */
+  /**
+   * Most sockets per origin (Agent `connections`). @default no cap of its own: the API client's concurrency
+   * (its semaphore, the one concurrency limiter) bounds the requests in flight, hence the sockets. A cap below
+   * the client's concurrency would queue requests behind busy sockets and cut the effective concurrency.
+   */
   readonly connections?: number | undefined;
   /** TCP + TLS connect timeout. @default 10_000 */
   readonly connectTimeoutMs?: number | undefined;
@@ -116,7 +120,7 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Und
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const ca = loadCa(options.ca);
   const agent = new Agent({
-    connections: options.connections ?? 8,
+    ...(options.connections === undefined ? {} : { connections: options.connections }),
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 30_000,
     headersTimeout: options.headersTimeoutMs ?? 30_000,
     bodyTimeout: options.bodyTimeoutMs ?? 30_000,

@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 
 /** An open file, as far as durable writes need one. */
 export interface DurableFileHandle {
-  /** Writes all of `data` (looping over short writes). */
+  /** Writes all of `data` (looping over short writes) after what was written before. */
   writeFile(data: string | Uint8Array): Promise<void>;
   sync(): Promise<void>;
   close(): Promise<void>;
@@ -47,6 +47,40 @@ export const nodeFileOps: FileOps = {
   syncDir,
 };
 
+/**
+ * What {@link writeFileAtomic} writes: text, bytes, or either in pieces (written in order, a batch at a time,
+ * never joined whole). Pieces are read while the write goes on: they must not change meanwhile.
+ */
+export type DurableFileData = string | Uint8Array | Iterable<string | Uint8Array>;
+
+/** Bytes handed to one write call when the data comes in pieces. */
+const WRITE_BATCH_BYTES = 256 * 1024;
+
+/** Writes pieces in order, copied into one reused batch buffer (a piece larger than the batch goes alone). */
+async function writePieces(handle: DurableFileHandle, pieces: Iterable<string | Uint8Array>): Promise<void> {
+  const batch = Buffer.allocUnsafeSlow(WRITE_BATCH_BYTES);
+  let used = 0;
+  const flush = async () => {
+    if (used === 0) return;
+    // writeFile resolves once the bytes are written, so the batch can be reused after it.
+    await handle.writeFile(batch.subarray(0, used));
+    used = 0;
+  };
+  for (const piece of pieces) {
+    const length = typeof piece === 'string' ? Buffer.byteLength(piece, 'utf8') : piece.length;
+    if (used + length > WRITE_BATCH_BYTES) await flush();
+    if (length > WRITE_BATCH_BYTES) {
+      await handle.writeFile(piece);
+    } else if (typeof piece === 'string') {
+      used += batch.write(piece, used, 'utf8');
+    } else {
+      batch.set(piece, used);
+      used += length;
+    }
+  }
+  await flush();
+}
+
 /** The temp-file prefix {@link writeFileAtomic} uses beside `path`, so leftovers of a crash can be recognized. */
 export function tempPrefix(path: string): string {
   return `.${basename(path)}.`;
@@ -55,16 +89,18 @@ export function tempPrefix(path: string): string {
 /**
  * Replaces `path` with `data` so that a crash at any instant leaves either the old file or the new one, never a
  * mix: write a temp file in the same folder (a rename is only atomic within one file system), fsync it, rename it
- * over `path`, then fsync the folder so the rename itself is durable. Resolves once all of that is done.
+ * over `path`, then fsync the folder so the rename itself is durable. Resolves once all of that is done. Data in
+ * pieces is written piece after piece, never joined whole.
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array, ops: FileOps = nodeFileOps): Promise<void> {
+export async function writeFileAtomic(path: string, data: DurableFileData, ops: FileOps = nodeFileOps): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `${tempPrefix(path)}${randomBytes(6).toString('hex')}.tmp`);
   let renamed = false;
   try {
     const handle = await ops.open(temp, 'wx');
     try {
-      await handle.writeFile(data);
+      if (typeof data === 'string' || data instanceof Uint8Array) await handle.writeFile(data);
+      else await writePieces(handle, data);
       await handle.sync();
     } finally {
       await handle.close();

@@ -99,7 +99,7 @@ export class FileStateStore implements StateStore {
       .catch(() => undefined)
       .then(() => {
         this.#queued = undefined;
-        const write = writeFileAtomic(this.path, this.#document.serialize(), this.#ops);
+        const write = writeFileAtomic(this.path, this.#document.serializeParts(), this.#ops);
         this.#inFlight = write;
         const clear = () => {
           if (this.#inFlight === write) this.#inFlight = undefined;

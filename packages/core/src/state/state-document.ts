@@ -77,10 +77,34 @@ export function partitionState(cursor: unknown, committedAt: string, partition: 
   };
 }
 
-/** Holds the state in memory; both stores share it. */
+/** Indentation of a partition state inside the document (`streams` → stream → key → state), as `JSON.stringify(…, null, 2)` writes it. */
+const PARTITION_INDENT = '      ';
+
+const OPEN_BRACE = Buffer.from('{');
+const COMMA = Buffer.from(',');
+
+/**
+ * UTF-8 bytes of `text` in a buffer of their own: off the V8 heap, flat, and not a slice of Node's shared
+ * 8 KiB pool (a long-lived slice would keep its whole pool slab alive).
+ */
+function ownBytes(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text, 'utf8'));
+  bytes.write(text, 'utf8');
+  return bytes;
+}
+
+/**
+ * Holds the state in memory; both stores share it. The file store writes the whole document on every commit,
+ * so each partition's serialized bytes are kept until that partition changes: a write then costs the bytes it
+ * writes, not a `JSON.stringify` of every cursor (which, done on every commit of a large workspace, made the
+ * run CPU-bound and filled the heap with multi-megabyte strings). They are kept as bytes, not strings: as
+ * strings they would be ropes of slices several times their size.
+ */
 export class StateDocument {
   readonly scope: string;
   #streams: StreamStates;
+  /** stream → key → the partition's bytes in the document (a line break, its key, a colon, its pretty-printed state). */
+  readonly #fragments = new Map<string, Map<string, Buffer>>();
 
   constructor(state: SyncState) {
     this.scope = state.scope;
@@ -98,20 +122,64 @@ export class StateDocument {
 
   set(stream: string, key: string, state: PartitionState): void {
     (this.#streams[stream] ??= {})[key] = deepFreeze(state);
+    this.#fragments.get(stream)?.delete(key);
   }
 
   remove(stream: string, key: string): void {
     const partitions = this.#streams[stream];
     if (partitions === undefined) return;
     delete partitions[key];
-    if (Object.keys(partitions).length === 0) delete this.#streams[stream];
+    this.#fragments.get(stream)?.delete(key);
+    if (Object.keys(partitions).length === 0) {
+      delete this.#streams[stream];
+      this.#fragments.delete(stream);
+    }
   }
 
   snapshot(): SyncState {
     return { version: STATE_VERSION, scope: this.scope, streams: copyJson(this.#streams) };
   }
 
+  /** The document as JSON text: `JSON.stringify(document, null, 2)` and a newline. */
   serialize(): string {
-    return `${JSON.stringify({ version: STATE_VERSION, scope: this.scope, streams: this.#streams }, null, 2)}\n`;
+    return Buffer.concat(this.serializeParts()).toString('utf8');
+  }
+
+  /**
+   * The UTF-8 bytes of {@link serialize} in pieces (a few per partition, each partition's reused from the last
+   * write unless it changed), so a writer can stream a large document without building it whole. Taken
+   * synchronously: later changes do not alter the pieces returned.
+   */
+  serializeParts(): Buffer[] {
+    const parts: Buffer[] = [Buffer.from(`{\n  "version": ${STATE_VERSION},\n  "scope": ${JSON.stringify(this.scope)},\n  "streams": `)];
+    const streams = Object.keys(this.#streams);
+    if (streams.length === 0) parts.push(Buffer.from('{}'));
+    for (const [streamIndex, stream] of streams.entries()) {
+      parts.push(Buffer.from(`${streamIndex === 0 ? '{\n' : ',\n'}    ${JSON.stringify(stream)}: `));
+      const partitions = this.#streams[stream] as Record<string, PartitionState>;
+      const keys = Object.keys(partitions);
+      if (keys.length === 0) {
+        parts.push(Buffer.from('{}'));
+        continue;
+      }
+      let fragments = this.#fragments.get(stream);
+      if (fragments === undefined) {
+        fragments = new Map();
+        this.#fragments.set(stream, fragments);
+      }
+      for (const [keyIndex, key] of keys.entries()) {
+        let fragment = fragments.get(key);
+        if (fragment === undefined) {
+          const text = JSON.stringify(partitions[key], null, 2).replaceAll('\n', `\n${PARTITION_INDENT}`);
+          fragment = ownBytes(`\n${PARTITION_INDENT}${JSON.stringify(key)}: ${text}`);
+          fragments.set(key, fragment);
+        }
+        parts.push(keyIndex === 0 ? OPEN_BRACE : COMMA, fragment);
+      }
+      parts.push(Buffer.from('\n    }'));
+    }
+    if (streams.length > 0) parts.push(Buffer.from('\n  }'));
+    parts.push(Buffer.from('\n}\n'));
+    return parts;
   }
 }
