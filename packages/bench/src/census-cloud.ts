@@ -36,9 +36,48 @@ function withStableKeys(prKey: string, items: readonly CloudObject[]): { key: st
 /** Default-branch commit hashes by repository uuid, cheap (`control.truthIds()`), when no diff is needed. */
 export type CommitIds = Readonly<Record<string, readonly string[]>>;
 
+/** Census id of the commit GETs no strategy avoids (not a listing: see floors.ts' SINGLE_GETS). */
+export const COMMIT_DETAILS_CENSUS = 'commit-details';
+
+/** Length of the abbreviated hashes pull request objects carry (`hash` of `merge_commit`, `source.commit`, …). */
+const SHORT_HASH = 12;
+
+const commitHashOf = (ref: unknown): string | undefined => {
+  const hash = (ref as { commit?: { hash?: unknown } } | null | undefined)?.commit?.hash;
+  return typeof hash === 'string' ? hash.slice(0, SHORT_HASH).toLowerCase() : undefined;
+};
+
+/** A pull request's commit that may cost a single GET: which one, and its abbreviated hash. */
+interface CommitNeed {
+  readonly key: string;
+  readonly hash: string;
+}
+
+/**
+ * The pull request commits whose full hash (or, for commit_details, whole object) no listing a sync reads
+ * gives, before the default-branch history is checked: a merge commit not among the pull request's own
+ * commits, and the source tip of a pull request whose commits are no longer listed (its branch is gone).
+ * Destination commits are left out: bbsync resolves them only when known for free (and they are default-branch
+ * commits anyway).
+ */
+function commitNeeds(prKey: string, pullRequest: CloudObject, prCommits: readonly CloudObject[]): CommitNeed[] {
+  const own = new Set(prCommits.map((commit) => text(commit.hash).slice(0, SHORT_HASH).toLowerCase()));
+  const needs: CommitNeed[] = [];
+  const merge = commitHashOf({ commit: pullRequest.merge_commit });
+  if (merge !== undefined && !own.has(merge)) needs.push({ key: `${prKey}/merge`, hash: merge });
+  const source = commitHashOf(pullRequest.source);
+  if (source !== undefined && prCommits.length === 0) needs.push({ key: `${prKey}/source`, hash: source });
+  return needs;
+}
+
 /**
  * The Cloud census. Activity counts as one repository-wide feed per repository (cheaper than per pull
  * request). `commitIds`, when given, replaces the rendered commits (the large workspace has 500,000).
+ *
+ * Besides the listings it counts the commit GETs no strategy avoids (as {@link COMMIT_DETAILS_CENSUS}): a pull
+ * request's merge commit, or the source tip of one whose branch is gone, that is neither in the pull request's
+ * commit listing nor in the default branch's history (which a sync reads whole on a first run, so everything
+ * on it resolves for free). Keyed per pull request and commit, so an incremental run counts only new ones.
  */
 export function cloudCensus(read: TruthReader<CloudTruthLike>, builder: CensusBuilder, commitIds?: CommitIds): Census {
   const repositories = read('repositories');
@@ -69,15 +108,39 @@ export function cloudCensus(read: TruthReader<CloudTruthLike>, builder: CensusBu
   for (const repository of repositories) builder.add('pullrequest-activity', feeds.get(text(repository.uuid)) ?? [], (entry) => entry.key);
   feeds.clear();
   byPullRequest('comments', (prKey, items) => builder.add('pullrequest-comments', items, (c) => `${prKey}/${text(c.id)}`));
-  byPullRequest('prCommits', (prKey, items) => builder.add('pullrequest-commits', items, (c) => `${prKey}/${text(c.hash)}`));
+  // Pull requests by key, to find each one's commit references while its commit listing is at hand.
+  const pullRequestByKey = new Map<string, CloudObject>();
+  for (const repository of repositories) for (const pr of pullrequests[text(repository.uuid)] ?? []) pullRequestByKey.set(`${text(repository.uuid)}#${text(pr.id)}`, pr);
+  const needsByRepository = new Map<string, CommitNeed[]>();
+  byPullRequest('prCommits', (prKey, items) => {
+    builder.add('pullrequest-commits', items, (c) => `${prKey}/${text(c.hash)}`);
+    const needs = commitNeeds(prKey, pullRequestByKey.get(prKey) ?? {}, items);
+    if (needs.length === 0) return;
+    const uuid = prKey.slice(0, prKey.lastIndexOf('#'));
+    const known = needsByRepository.get(uuid);
+    if (known === undefined) needsByRepository.set(uuid, needs);
+    else known.push(...needs);
+  });
+  pullRequestByKey.clear();
+  // What the default branch's history leaves unresolved costs a GET.
+  const addCommitDetails = (uuid: string, history: readonly string[]): void => {
+    const onHistory = new Set(history.map((hash) => hash.slice(0, SHORT_HASH).toLowerCase()));
+    const unavoidable = (needsByRepository.get(uuid) ?? []).filter((need) => !onHistory.has(need.hash));
+    builder.add(COMMIT_DETAILS_CENSUS, unavoidable, (need) => need.key);
+  };
   if (commitIds !== undefined) {
     for (const repository of repositories) {
       const uuid = text(repository.uuid);
       builder.add('commits', commitIds[uuid] ?? [], (hash) => `${uuid}/${hash}`);
+      addCommitDetails(uuid, commitIds[uuid] ?? []);
     }
   } else {
     const commits = read('commits');
-    for (const repository of repositories) builder.add('commits', commits[text(repository.uuid)] ?? [], (c) => `${text(repository.uuid)}/${text(c.hash)}`);
+    for (const repository of repositories) {
+      const uuid = text(repository.uuid);
+      builder.add('commits', commits[uuid] ?? [], (c) => `${uuid}/${text(c.hash)}`);
+      addCommitDetails(uuid, (commits[uuid] ?? []).map((c) => text(c.hash)));
+    }
   }
   const pipelines = read('pipelines');
   for (const repository of repositories) builder.add('pipelines', pipelines[text(repository.uuid)] ?? [], (p) => `${text(repository.uuid)}/${text(p.uuid)}`);

@@ -8,6 +8,7 @@
  * Wall time: requests × latency ÷ concurrency (the concurrency is pinned per scenario), and, where budgets
  * bind, the time the budgets need to let that many requests through.
  */
+import { COMMIT_DETAILS_CENSUS } from './census-cloud.js';
 import type { ApiKind, Census, ListingCensus } from './protocol.js';
 
 /**
@@ -197,16 +198,37 @@ export interface SingleGetRule {
   readonly why: string;
 }
 
+/** Items and changed items of a census entry that is not a listing (e.g. {@link COMMIT_DETAILS_CENSUS}). */
+function censusCount(census: Census, id: string, incremental: boolean): number {
+  const entry = census.listings.find((listing) => listing.listing === id);
+  let count = 0;
+  for (const [key, listings] of Object.entries(entry?.histogram ?? {})) {
+    const { items, changed } = parseKey(key);
+    count += (incremental ? changed : items) * listings;
+  }
+  return count;
+}
+
 /**
- * Cloud: none. Its condensed pull request rows lack `reviewers`/`participants`, but
- * `fields=+values.reviewers,+values.participants` adds them to the listing, and the repository listing carries
- * the main branch. Data Center: the repository listing has no default branch, which repository records carry
- * (ground truth's `defaultBranch`): one `GET …/default-branch` per repository on a full sync. An incremental
- * run is not charged for it (a strategy may re-check default branches only now and then), so the floor stays
- * a lower bound.
+ * Cloud: the commit GETs no strategy avoids (counted by the census from ground truth, see census-cloud.ts). Pull
+ * request objects carry 12-character hashes; the full hash (for a merge commit) or the whole commit (for the
+ * source tip of a pull request whose branch is gone, written to `commit_details`) comes for free when the commit
+ * is in a listing the sync reads anyway: the pull request's commits, or the default branch's history (read whole
+ * on a first sync). Only the rest costs `GET /commit/{hash}`. Condensed pull request rows lack
+ * `reviewers`/`participants`, but `fields=+values.reviewers,+values.participants` adds them to the listing, and
+ * the repository listing carries the main branch: no other single GET is needed.
+ * Data Center: the repository listing has no default branch, which repository records carry (ground truth's
+ * `defaultBranch`): one `GET …/default-branch` per repository on a full sync. An incremental run is not charged
+ * for it (a strategy may re-check default branches only now and then), so the floor stays a lower bound.
  */
 export const SINGLE_GETS: Readonly<Record<ApiKind, readonly SingleGetRule[]>> = {
-  cloud: [],
+  cloud: [
+    {
+      endpoint: 'GET /repositories/{ws}/{repo}/commit/{sha}',
+      count: (census, incremental) => censusCount(census, COMMIT_DETAILS_CENSUS, incremental),
+      why: "one per pull request commit that no listing gives: a merge commit that is neither on the default branch nor among the pull request's commits, or the source tip of a pull request whose branch is gone (its commits are no longer listed) that is not on the default branch either (for `commit_details`); an incremental run counts only new ones",
+    },
+  ],
   datacenter: [
     {
       endpoint: 'GET /projects/{key}/repos/{slug}/default-branch (or the legacy …/branches/default)',

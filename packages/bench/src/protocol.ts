@@ -114,6 +114,22 @@ export interface SyncOutcome {
   readonly fsyncMs: number;
   /** Peak resident set size of the sync process, bytes. */
   readonly maxRssBytes: number;
+  /** CPU time of the sync process during the sync (user + system, every thread), ms. */
+  readonly cpuMs?: number | undefined;
+  /** The memory sample with the largest RSS taken during the sync (every 250 ms). */
+  readonly memoryAtPeak?: MemoryBreakdown | undefined;
+}
+
+/** One memory sample of the sync process (`process.memoryUsage()` and V8's heap spaces). */
+export interface MemoryBreakdown {
+  readonly rssBytes: number;
+  /** V8's heap, committed (young and old generations, code). */
+  readonly heapTotalBytes: number;
+  readonly heapUsedBytes: number;
+  /** The young generation, committed (V8 sizes it by allocation rate, not by what is live). */
+  readonly youngBytes: number;
+  /** Memory outside V8's heap that V8 knows of: Buffers, zlib streams. */
+  readonly externalBytes: number;
 }
 
 export type SyncReplyMessage = { readonly ok: true; readonly outcome: SyncOutcome } | { readonly ok: false; readonly error: string };

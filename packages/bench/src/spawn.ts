@@ -22,7 +22,7 @@ function sourceModeArgs(): string[] {
 export function forkChild(name: 'sim-process' | 'sync-process', heapMb?: number, env: NodeJS.ProcessEnv = process.env): ChildProcess {
   const file = fileURLToPath(new URL(`./${name}.${fromSources ? 'ts' : 'js'}`, import.meta.url));
   return fork(file, [], {
-    execArgv: [...(fromSources ? sourceModeArgs() : []), ...(name === 'sync-process' && process.env.BENCH_SYNC_ARGS ? process.env.BENCH_SYNC_ARGS.split(' ') : []), ...(heapMb === undefined ? [] : [`--max-old-space-size=${heapMb}`])],
+    execArgv: [...(fromSources ? sourceModeArgs() : []), ...(heapMb === undefined ? [] : [`--max-old-space-size=${heapMb}`])],
     env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',

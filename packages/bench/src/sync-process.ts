@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { silentLogger } from '@bbsync/core';
 import { fastClock } from './fast-clock.js';
 import { meterFsync } from './fsync-meter.js';
+import { sampleMemory } from './memory-sampler.js';
 import { loadConnector, loadCore } from './parts.js';
 import type { SyncJob, SyncOutcome, SyncReplyMessage } from './protocol.js';
 
@@ -29,30 +30,24 @@ export async function runSyncJob(job: SyncJob): Promise<SyncOutcome> {
   });
   await mkdir(dirname(job.stateFile), { recursive: true });
   const state = await core.openState(job.stateFile, connector.scope(config), clock);
-  const probe = { commitMs: 0, commits: 0, reqMs: 0, reqs: 0, inflight: 0, maxInflight: 0, inflightArea: 0, last: performance.now() };
-  const perSec: number[] = []; const t00 = performance.now(); const tickArea = () => { const now = performance.now(); probe.inflightArea += probe.inflight * (now - probe.last); const sec = Math.floor((now - t00) / 1000); perSec[sec] = (perSec[sec] ?? 0) + probe.inflight * (now - probe.last) / 1000; probe.last = now; };
-  if (process.env.BBSYNC_BENCH_PROBE) {
-    const commit = state.commit.bind(state);
-    (state as any).commit = async (...a: any[]) => { const t = performance.now(); try { return await (commit as any)(...a); } finally { probe.commitMs += performance.now() - t; probe.commits++; } };
-    const request = client.request.bind(client);
-    (client as any).request = async (...a: any[]) => { const t = performance.now(); tickArea(); probe.inflight++; probe.maxInflight = Math.max(probe.maxInflight, probe.inflight); try { return await (request as any)(...a); } finally { tickArea(); probe.inflight--; probe.reqMs += performance.now() - t; probe.reqs++; } };
-  }
 
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  const memory = sampleMemory();
   const manifest = await core.runSync({
     source: connector.source,
     config,
     client,
     state,
     outputDir: job.outputDir,
-    ...(process.env.NO_GZIP ? { gzip: false } : {}),
     concurrency: job.concurrency,
     logger: silentLogger,
     clock,
     budgets: job.deadlineMs === undefined ? undefined : { deadline: clock.now() + job.deadlineMs * job.clockSpeedUp },
   });
   const wallMs = performance.now() - started;
-  if (process.env.BBSYNC_BENCH_PROBE) process.stderr.write(`PROBE wall=${wallMs.toFixed(0)} commits=${probe.commits} commitMs=${probe.commitMs.toFixed(0)} reqs=${probe.reqs} reqMs=${probe.reqMs.toFixed(0)} avgInflight=${(probe.inflightArea / wallMs).toFixed(1)} maxInflight=${probe.maxInflight} cpu=${JSON.stringify(process.cpuUsage())}\nPERSEC ${Array.from(perSec, (v) => (v ?? 0).toFixed(0)).join(' ')}\n`);
+  const cpu = process.cpuUsage(cpuBefore);
+  const memoryAtPeak = memory.stop();
   await (client as { close?: () => Promise<void> }).close?.();
 
   const records = Object.values(manifest.streams).reduce((sum, counts) => sum + counts.records, 0);
@@ -70,6 +65,8 @@ export async function runSyncJob(job: SyncJob): Promise<SyncOutcome> {
     fsyncMs: fsyncs.ms,
     // resourceUsage().maxRSS is in kilobytes.
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    memoryAtPeak,
   };
 }
 

@@ -6,6 +6,7 @@
  * - peak RSS with ten times the data is at most 1.5 × the medium run's, and under 300 MB;
  * - incremental runs spend at least 5 × fewer requests than the baseline.
  */
+import type { MemoryBreakdown } from './protocol.js';
 import type { FigureCheck, StepResult, Verdict } from './results.js';
 
 export const TARGETS = {
@@ -124,6 +125,10 @@ function wallChecks(result: StepResult): FigureCheck[] {
     if (outcome.rateLimitWaitMs > 0) parts.push(`${formatMs(outcome.rateLimitWaitMs)} waiting for budgets / Retry-After (summed over requests)`);
     if (outcome.retries > 0) parts.push(`${formatCount(outcome.retries)} retries`);
     if (outcome.fsyncs > 0) parts.push(`${formatCount(outcome.fsyncs)} fsyncs took ${formatMs(outcome.fsyncMs)} (summed)`);
+    if (outcome.cpuMs !== undefined && outcome.wallMs > 0) {
+      const share = outcome.cpuMs / outcome.wallMs;
+      parts.push(`the sync process used ${formatMs(outcome.cpuMs)} of CPU (${(share * 100).toFixed(0)}% of one core${share >= 0.8 ? ': CPU-bound, sharing the machine with the simulator' : ''})`);
+    }
     why = parts.join('; ');
   }
   const checks: FigureCheck[] = [
@@ -150,6 +155,16 @@ function wallChecks(result: StepResult): FigureCheck[] {
   return checks;
 }
 
+/** What the largest memory sample was made of: `V8 heap 262 MB (young generation 134 MB, live 98 MB), …`. */
+export function memoryText(sample: MemoryBreakdown): string {
+  const rest = sample.rssBytes - sample.heapTotalBytes - sample.externalBytes;
+  return (
+    `at the largest sample (${formatBytes(sample.rssBytes)}): V8 heap ${formatBytes(sample.heapTotalBytes)} committed ` +
+    `(young generation ${formatBytes(sample.youngBytes)}, in use ${formatBytes(sample.heapUsedBytes)}), ` +
+    `Buffers and zlib ${formatBytes(sample.externalBytes)}, the rest (Node binary, allocator) ${formatBytes(Math.max(0, rest))}`
+  );
+}
+
 function memoryCheck(result: StepResult): FigureCheck {
   const { outcome, session, memoryReferenceBytes } = result;
   const large = session.profile === 'large';
@@ -158,10 +173,12 @@ function memoryCheck(result: StepResult): FigureCheck {
     memoryReferenceBytes !== undefined && outcome.maxRssBytes <= memoryReferenceBytes * TARGETS.largeRssPerMedium && outcome.maxRssBytes < TARGETS.largeRssBytes;
   let why: string | undefined;
   if (large && !ok) {
-    why =
-      outcome.maxRssBytes >= TARGETS.largeRssBytes
-        ? `over ${formatBytes(TARGETS.largeRssBytes)}`
-        : `grew ${ratio(outcome.maxRssBytes, memoryReferenceBytes ?? 0)} with 10× the data: something is held per repository or per record`;
+    const over = outcome.maxRssBytes >= TARGETS.largeRssBytes ? `over ${formatBytes(TARGETS.largeRssBytes)}` : undefined;
+    const grew =
+      memoryReferenceBytes !== undefined && outcome.maxRssBytes > memoryReferenceBytes * TARGETS.largeRssPerMedium
+        ? `grew ${ratio(outcome.maxRssBytes, memoryReferenceBytes)} with 10× the data`
+        : undefined;
+    why = [over, grew, outcome.memoryAtPeak === undefined ? undefined : memoryText(outcome.memoryAtPeak)].filter((part) => part !== undefined).join('; ');
   }
   return {
     figure: 'peak RSS (sync process)',

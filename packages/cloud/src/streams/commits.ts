@@ -59,7 +59,11 @@ type Ctx = PartitionContext<RepositoryPartition, CommitsCursor, CloudConfig>;
 interface Walk {
   /** The branch's newest commit as this run saw it (written or known). */
   tip?: CloudCommit | undefined;
-  readonly emitted: CommitRecord[];
+  /**
+   * Hash and date of the commits written this run, newest first, only as many as the cursor remembers
+   * (`knownCommits`): a first sync of a long history must not hold every commit it wrote until the end.
+   */
+  readonly emitted: Pick<CloudCommit, 'hash' | 'date'>[];
   removed: string[];
   missing: boolean;
 }
@@ -199,7 +203,8 @@ async function walkToKnown(ctx: Ctx, partition: RepositoryPartition, branch: str
 
 async function emit(ctx: Ctx, partition: RepositoryPartition, commit: CloudCommit, walk: Walk): Promise<void> {
   const record: CommitRecord = { ...commit, repository_uuid: partition.key };
-  walk.emitted.push(record);
+  // remember() keeps the first `knownCommits` hashes of this run's commits before any older one: later ones are never kept.
+  if (walk.emitted.length < ctx.config.knownCommits) walk.emitted.push({ hash: commit.hash, date: commit.date });
   if ((commit.parents?.length ?? 0) >= 2) rememberMergeCommit(ctx.client, partition.key, commit.hash);
   await ctx.record(COMMITS, record);
 }

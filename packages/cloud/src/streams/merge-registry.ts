@@ -7,9 +7,14 @@
  */
 import type { ApiClient } from '@bbsync/core';
 
-const registries = new WeakMap<ApiClient, Map<string, Map<string, string>>>();
+/**
+ * Per client, per repository: its merge commits by 12-character prefix, or `null` once the pull request
+ * definition is done with the repository (it is the only reader): what it held is dropped, and merge commits
+ * read afterwards are not kept, so the registry stays one small entry per repository for the whole run.
+ */
+const registries = new WeakMap<ApiClient, Map<string, Map<string, string> | null>>();
 
-function registry(client: ApiClient): Map<string, Map<string, string>> {
+function registry(client: ApiClient): Map<string, Map<string, string> | null> {
   let found = registries.get(client);
   if (found === undefined) {
     found = new Map();
@@ -18,14 +23,16 @@ function registry(client: ApiClient): Map<string, Map<string, string>> {
   return found;
 }
 
-/** Remembers a repository's merge commit (a full hash). */
+/** Remembers a repository's merge commit (a full hash), unless its pull requests are already done. */
 export function rememberMergeCommit(client: ApiClient, repositoryKey: string, hash: string): void {
-  const hashes = registered(client, repositoryKey);
-  hashes.set(hash.slice(0, 12).toLowerCase(), hash);
+  registered(client, repositoryKey)?.set(hash.slice(0, 12).toLowerCase(), hash);
 }
 
-/** Marks a repository as read by the `commits` definition in this run (even without merge commits). */
-export function registered(client: ApiClient, repositoryKey: string): Map<string, string> {
+/**
+ * Marks a repository as read by the `commits` definition in this run (even without merge commits); its
+ * merge commits, or null when the pull request definition is already done with it.
+ */
+export function registered(client: ApiClient, repositoryKey: string): Map<string, string> | null {
   const byRepository = registry(client);
   let hashes = byRepository.get(repositoryKey);
   if (hashes === undefined) {
@@ -44,4 +51,9 @@ export function mergeCommitOf(client: ApiClient, repositoryKey: string, short: s
 /** True when the `commits` definition read this repository in this run (so its merge commits are registered). */
 export function mergeCommitsRegistered(client: ApiClient, repositoryKey: string): boolean {
   return registries.get(client)?.has(repositoryKey) ?? false;
+}
+
+/** The pull request definition is done with a repository: forget its merge commits (and any read later). */
+export function forgetMergeCommits(client: ApiClient, repositoryKey: string): void {
+  registry(client).set(repositoryKey, null);
 }

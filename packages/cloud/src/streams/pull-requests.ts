@@ -29,6 +29,7 @@ import { MAX_HASHES, MAX_HEADS, type PullRequestsCursor } from './pull-requests/
 import { readActivityFeed, type FeedRead } from './pull-requests/feed.js';
 import { HashResolver } from './pull-requests/hashes.js';
 import { commitKey } from './commits.js';
+import { forgetMergeCommits } from './merge-registry.js';
 import {
   activityKey,
   COMMIT_DETAILS,
@@ -128,6 +129,8 @@ export const pullRequestsStream: StreamDefinition<RepositoryPartition, PullReque
       await resolver.annotate(pullRequest, commitsListed);
       if (ctx.wants(PULL_REQUESTS)) await ctx.record(PULL_REQUESTS, { ...pullRequest, repository_uuid: partition.key });
     }
+    // Nothing else reads this repository's merge commits this run: free them.
+    forgetMergeCommits(ctx.client, partition.key);
 
     return {
       version: 1,

@@ -206,13 +206,20 @@ function orderByStaleness(tasks: PartitionTask[], env: RunEnvironment): Partitio
     .map(({ task }) => task);
 }
 
-/** The cursors of a state document, without anything else (descriptors, times): `{ stream: { partitionKey: cursor } }`. */
+/**
+ * The cursors of a state document, without anything else (descriptors, times): `{ stream: { partitionKey: cursor } }`.
+ * Read through to the state's partitions when read, not copied: a state store may hand out partition states
+ * that are parsed only when read, and the manifest of a large workspace would otherwise hold every cursor at once.
+ */
 function cursorsOf(state: SyncState): Record<string, Record<string, unknown>> {
   return Object.fromEntries(
-    Object.entries(state.streams).map(([stream, partitions]) => [
-      stream,
-      Object.fromEntries(Object.entries(partitions).map(([key, partition]) => [key, partition.cursor])),
-    ]),
+    Object.entries(state.streams).map(([stream, partitions]) => {
+      const cursors: Record<string, unknown> = {};
+      for (const key of Object.keys(partitions)) {
+        Object.defineProperty(cursors, key, { enumerable: true, configurable: true, get: () => partitions[key]?.cursor });
+      }
+      return [stream, cursors];
+    }),
   );
 }
 

@@ -25,7 +25,10 @@ export function* prettyJsonPieces(value: unknown, depth: number, indent = ''): G
   }
   const inner = `${indent}  `;
   let first = true;
-  for (const [key, child] of Object.entries(value)) {
+  // Keys first, each value read only when its turn comes: a value may be computed when read (a lazily parsed
+  // partition state), and reading them all at once would hold them all.
+  for (const key of Object.keys(value)) {
+    const child = value[key];
     if (omitted(child)) continue;
     yield `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `;
     first = false;

@@ -15,7 +15,7 @@ const BATCH_CHARS = 32 * 1024;
  * zlib settings of a segment: `memLevel` 7 halves the hash table (64 KiB instead of 128 KiB of native memory
  * per open segment, and a run keeps one open per output of every partition in flight) for a slightly larger file.
  */
-const GZIP_OPTIONS = { memLevel: 7, writableHighWaterMark: Number(process.env.HWM ?? 16384) } as const;
+const GZIP_OPTIONS = { memLevel: 7 } as const;
 
 /**
  * One segment file being written: JSON Lines, gzipped by default, at a `.partial` path until {@link finish}

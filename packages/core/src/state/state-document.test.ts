@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { emptyState, partitionState, StateDocument } from './state-document.js';
+import { emptyState, PARSED_STATES_KEPT, partitionState, StateDocument } from './state-document.js';
 import type { SyncState } from './types.js';
 
 const numRuns = Number(process.env.FC_NUM_RUNS ?? 1000);
@@ -50,5 +50,34 @@ describe('StateDocument serialization', () => {
     const document = new StateDocument(loaded);
     expect(document.serialize()).toBe(`${JSON.stringify(loaded, null, 2)}\n`);
     expect(new StateDocument(emptyState('s')).serialize()).toBe(`${JSON.stringify(emptyState('s'), null, 2)}\n`);
+  });
+});
+
+describe('StateDocument with more partitions than it keeps parsed', () => {
+  const cursor = (i: number) => ({ known: [`${i}`.padStart(40, 'a'), 'b'.repeat(40)], n: i, name: `repo-ä-${i}` });
+
+  it('hands out the same values after their parsed states were dropped, in get, partitions and snapshot', () => {
+    const document = new StateDocument(emptyState('s'));
+    const count = PARSED_STATES_KEPT * 3;
+    for (let i = 0; i < count; i++) document.set('commits', `{uuid-${i}}`, partitionState(cursor(i), '2026-01-01T00:00:00.000Z', { key: `{uuid-${i}}` }, undefined));
+    const before = JSON.stringify(document.snapshot());
+    const text = document.serialize(); // gives every partition its bytes, then drops the least recently used parsed states
+    for (let i = 0; i < count; i += 7) expect(document.get('commits', `{uuid-${i}}`)?.cursor).toEqual(cursor(i));
+    expect(Object.isFrozen(document.get('commits', '{uuid-0}')?.cursor)).toBe(true);
+    expect(JSON.stringify(document.snapshot())).toBe(before);
+    expect(document.serialize()).toBe(text);
+    const snapshot = document.snapshot();
+    document.set('commits', '{uuid-1}', partitionState({ changed: true }, '2026-01-02T00:00:00.000Z', undefined, undefined));
+    expect(snapshot.streams.commits?.['{uuid-1}']?.cursor).toEqual(cursor(1)); // a snapshot does not change
+    expect(Object.keys(document.partitions('commits'))).toHaveLength(count);
+    expect(document.partitions('commits')['{uuid-1}']?.cursor).toEqual({ changed: true });
+    expect(document.serialize()).toBe(`${JSON.stringify(document.snapshot(), null, 2)}\n`);
+  });
+
+  it('keeps a loaded state readable once it was written', () => {
+    const loaded = new StateDocument({ version: 1, scope: 's', streams: { commits: Object.fromEntries(Array.from({ length: 600 }, (_, i) => [String(i), { cursor: cursor(i), committedAt: 'x' }])) } });
+    const text = loaded.serialize();
+    expect(loaded.get('commits', '5')?.cursor).toEqual(cursor(5));
+    expect(loaded.serialize()).toBe(text);
   });
 });

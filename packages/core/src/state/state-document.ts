@@ -84,6 +84,13 @@ const OPEN_BRACE = Buffer.from('{');
 const COMMA = Buffer.from(',');
 
 /**
+ * Partition states kept parsed besides their bytes: the most recently used, so the partitions a run is reading
+ * (and what they look up, such as a repository's other cursors) stay parsed, and the rest of a large state
+ * lives only as bytes.
+ */
+export const PARSED_STATES_KEPT = 256;
+
+/**
  * UTF-8 bytes of `text` in a buffer of their own: off the V8 heap, flat, and not a slice of Node's shared
  * 8 KiB pool (a long-lived slice would keep its whole pool slab alive).
  */
@@ -93,51 +100,96 @@ function ownBytes(text: string): Buffer {
   return bytes;
 }
 
+/** One partition's state: parsed, or as its bytes in the document, or both. */
+interface Entry {
+  /** Deep-frozen; dropped once `bytes` exist and the entry is not among the recently used. */
+  state: PartitionState | undefined;
+  /** A line break, the key, a colon and the pretty-printed state, as in the document; dropped when the state changes. */
+  bytes: Buffer | undefined;
+  /** Where the state starts in `bytes`. */
+  valueAt: number;
+}
+
 /**
- * Holds the state in memory; both stores share it. The file store writes the whole document on every commit,
- * so each partition's serialized bytes are kept until that partition changes: a write then costs the bytes it
- * writes, not a `JSON.stringify` of every cursor (which, done on every commit of a large workspace, made the
- * run CPU-bound and filled the heap with multi-megabyte strings). They are kept as bytes, not strings: as
- * strings they would be ropes of slices several times their size.
+ * Holds the state in memory; both stores share it.
+ *
+ * The file store writes the whole document on every commit, so each partition's serialized bytes are kept until
+ * that partition changes: a write then costs the bytes it writes, not a `JSON.stringify` of every cursor (which,
+ * done on every commit of a large workspace, made the run CPU-bound and filled the heap with multi-megabyte
+ * strings). Bytes, not strings: as strings they would be ropes of slices several times their size.
+ *
+ * Parsed states are kept only for the {@link PARSED_STATES_KEPT} most recently used partitions (and for every
+ * partition of a stream someone listed whole with `partitions`); the others are parsed again from their bytes
+ * when asked for. A workspace of thousands of repositories would otherwise hold every cursor twice, parsed and
+ * as bytes, for the whole run.
  */
 export class StateDocument {
   readonly scope: string;
-  #streams: StreamStates;
-  /** stream → key → the partition's bytes in the document (a line break, its key, a colon, its pretty-printed state). */
-  readonly #fragments = new Map<string, Map<string, Buffer>>();
+  readonly #entries: Record<string, Record<string, Entry>> = {};
+  /** Entries holding a parsed state that may be dropped, least recently used first (a Map keeps insertion order). */
+  readonly #recent = new Map<Entry, true>();
+  /** Streams listed whole: their states stay parsed. */
+  readonly #pinned = new Set<string>();
 
   constructor(state: SyncState) {
     this.scope = state.scope;
-    this.#streams = copyJson(state.streams) as StreamStates;
-    for (const partitions of Object.values(this.#streams)) deepFreeze(Object.values(partitions));
-  }
-
-  get(stream: string, key: string): PartitionState | undefined {
-    return this.#streams[stream]?.[key];
-  }
-
-  partitions(stream: string): Readonly<Record<string, PartitionState>> {
-    return { ...this.#streams[stream] };
-  }
-
-  set(stream: string, key: string, state: PartitionState): void {
-    (this.#streams[stream] ??= {})[key] = deepFreeze(state);
-    this.#fragments.get(stream)?.delete(key);
-  }
-
-  remove(stream: string, key: string): void {
-    const partitions = this.#streams[stream];
-    if (partitions === undefined) return;
-    delete partitions[key];
-    this.#fragments.get(stream)?.delete(key);
-    if (Object.keys(partitions).length === 0) {
-      delete this.#streams[stream];
-      this.#fragments.delete(stream);
+    for (const [stream, partitions] of Object.entries(copyJson(state.streams) as StreamStates)) {
+      const entries: Record<string, Entry> = (this.#entries[stream] = {});
+      for (const [key, partition] of Object.entries(partitions)) {
+        const entry: Entry = { state: deepFreeze(partition), bytes: undefined, valueAt: 0 };
+        entries[key] = entry;
+        this.#recent.set(entry, true);
+      }
     }
   }
 
+  get(stream: string, key: string): PartitionState | undefined {
+    const entry = this.#entries[stream]?.[key];
+    return entry === undefined ? undefined : this.#stateOf(entry, stream);
+  }
+
+  partitions(stream: string): Readonly<Record<string, PartitionState>> {
+    this.#pinned.add(stream);
+    const out: Record<string, PartitionState> = {};
+    for (const [key, entry] of Object.entries(this.#entries[stream] ?? {})) out[key] = this.#stateOf(entry, stream);
+    return out;
+  }
+
+  set(stream: string, key: string, state: PartitionState): void {
+    const entries = (this.#entries[stream] ??= {});
+    const previous = entries[key];
+    if (previous !== undefined) this.#recent.delete(previous);
+    const entry: Entry = { state: deepFreeze(state), bytes: undefined, valueAt: 0 };
+    entries[key] = entry;
+    this.#touch(entry, stream);
+  }
+
+  remove(stream: string, key: string): void {
+    const entries = this.#entries[stream];
+    const entry = entries?.[key];
+    if (entries === undefined || entry === undefined) return;
+    this.#recent.delete(entry);
+    delete entries[key];
+    if (Object.keys(entries).length === 0) delete this.#entries[stream];
+  }
+
+  /**
+   * The document as it is now. Partition states are not copied: each is read from what the document holds at
+   * this moment (a deep-frozen state, shared, or its bytes, parsed when the property is read, without keeping
+   * the result), so a snapshot of a large state costs neither a copy of it nor, until read, a parse. Later
+   * commits do not change it.
+   */
   snapshot(): SyncState {
-    return { version: STATE_VERSION, scope: this.scope, streams: copyJson(this.#streams) };
+    const streams: Record<string, Record<string, PartitionState>> = {};
+    for (const [stream, entries] of Object.entries(this.#entries)) {
+      const partitions: Record<string, PartitionState> = (streams[stream] = {});
+      for (const [key, entry] of Object.entries(entries)) {
+        const { state, bytes, valueAt } = entry;
+        if (state !== undefined) partitions[key] = state;
+        else Object.defineProperty(partitions, key, { enumerable: true, configurable: true, get: () => parseEntry(bytes as Buffer, valueAt) });
+      }
+    }
+    return { version: STATE_VERSION, scope: this.scope, streams };
   }
 
   /** The document as JSON text: `JSON.stringify(document, null, 2)` and a newline. */
@@ -152,34 +204,66 @@ export class StateDocument {
    */
   serializeParts(): Buffer[] {
     const parts: Buffer[] = [Buffer.from(`{\n  "version": ${STATE_VERSION},\n  "scope": ${JSON.stringify(this.scope)},\n  "streams": `)];
-    const streams = Object.keys(this.#streams);
+    const streams = Object.keys(this.#entries);
     if (streams.length === 0) parts.push(Buffer.from('{}'));
     for (const [streamIndex, stream] of streams.entries()) {
       parts.push(Buffer.from(`${streamIndex === 0 ? '{\n' : ',\n'}    ${JSON.stringify(stream)}: `));
-      const partitions = this.#streams[stream] as Record<string, PartitionState>;
-      const keys = Object.keys(partitions);
+      const entries = this.#entries[stream] as Record<string, Entry>;
+      const keys = Object.keys(entries);
       if (keys.length === 0) {
         parts.push(Buffer.from('{}'));
         continue;
       }
-      let fragments = this.#fragments.get(stream);
-      if (fragments === undefined) {
-        fragments = new Map();
-        this.#fragments.set(stream, fragments);
-      }
       for (const [keyIndex, key] of keys.entries()) {
-        let fragment = fragments.get(key);
-        if (fragment === undefined) {
-          const text = JSON.stringify(partitions[key], null, 2).replaceAll('\n', `\n${PARTITION_INDENT}`);
-          fragment = ownBytes(`\n${PARTITION_INDENT}${JSON.stringify(key)}: ${text}`);
-          fragments.set(key, fragment);
+        const entry = entries[key] as Entry;
+        if (entry.bytes === undefined) {
+          const head = `\n${PARTITION_INDENT}${JSON.stringify(key)}: `;
+          const text = JSON.stringify(entry.state, null, 2).replaceAll('\n', `\n${PARTITION_INDENT}`);
+          entry.bytes = ownBytes(`${head}${text}`);
+          entry.valueAt = Buffer.byteLength(head, 'utf8');
         }
-        parts.push(keyIndex === 0 ? OPEN_BRACE : COMMA, fragment);
+        parts.push(keyIndex === 0 ? OPEN_BRACE : COMMA, entry.bytes);
       }
       parts.push(Buffer.from('\n    }'));
     }
     if (streams.length > 0) parts.push(Buffer.from('\n  }'));
     parts.push(Buffer.from('\n}\n'));
+    // Everything has bytes now: the parsed states of partitions not used lately can go.
+    this.#trim();
     return parts;
   }
+
+  #stateOf(entry: Entry, stream: string): PartitionState {
+    entry.state ??= parseEntry(entry.bytes as Buffer, entry.valueAt);
+    this.#touch(entry, stream);
+    return entry.state;
+  }
+
+  /**
+   * Marks an entry most recently used (pinned streams keep their states: they are not tracked). Trimming waits
+   * for the next write, which gives every entry its bytes.
+   */
+  #touch(entry: Entry, stream: string): void {
+    if (this.#pinned.has(stream)) {
+      this.#recent.delete(entry);
+      return;
+    }
+    this.#recent.delete(entry);
+    this.#recent.set(entry, true);
+  }
+
+  /** Drops the parsed states of the least recently used entries that have bytes, down to {@link PARSED_STATES_KEPT}. */
+  #trim(): void {
+    for (const entry of this.#recent.keys()) {
+      if (this.#recent.size <= PARSED_STATES_KEPT) return;
+      if (entry.bytes === undefined) continue;
+      entry.state = undefined;
+      this.#recent.delete(entry);
+    }
+  }
+}
+
+/** Parses a partition's state back from its bytes in the document (the indentation is JSON whitespace). */
+function parseEntry(bytes: Buffer, valueAt: number): PartitionState {
+  return deepFreeze(JSON.parse(bytes.toString('utf8', valueAt)) as PartitionState);
 }
