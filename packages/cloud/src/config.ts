@@ -2,7 +2,7 @@
  * The Bitbucket Cloud connector's settings (everything but credentials) and their validation.
  * Plain TypeScript checks: every problem is a `config_error` naming the field and what is allowed.
  */
-import { configError, parseRepositoryFilter, type RepositoryFilter } from '@bbsync/core';
+import { configError, parseRepositoryFilter, type RepositoryFilter, booleanField, integerField, numberField } from '@bbsync/core';
 
 /** What bumps a repository's `updated_on` on your Bitbucket (decides what the idle gate may skip). */
 export type RepositoryUpdatedOnBumpedBy = 'pushes' | 'pushes_and_pull_requests' | 'nothing';
@@ -146,14 +146,14 @@ export function parseCloudConfig(raw: unknown, fieldPrefix = ''): CloudConfig {
     workspace,
     baseUrl: parseBaseUrl(input.baseUrl, name('baseUrl')),
     repositories: parseRepositoryFilter(input.repositories, name('repositories'), '"my-team/api-*"'),
-    pullRequestOverlapMinutes: number(input.pullRequestOverlapMinutes, name('pullRequestOverlapMinutes'), 5, 0, 1440),
+    pullRequestOverlapMinutes: numberField(input.pullRequestOverlapMinutes, name('pullRequestOverlapMinutes'), 5, 0, 1440),
     repositoryUpdatedOnBumpedBy: oneOf(input.repositoryUpdatedOnBumpedBy, name('repositoryUpdatedOnBumpedBy'), BUMPED_BY, 'pushes'),
-    activityBumpsPullRequestUpdatedOn: boolean(input.activityBumpsPullRequestUpdatedOn, name('activityBumpsPullRequestUpdatedOn'), false),
-    activityFeedNewestFirst: boolean(input.activityFeedNewestFirst, name('activityFeedNewestFirst'), true),
-    activityFeedCoversPullRequestUpdates: boolean(input.activityFeedCoversPullRequestUpdates, name('activityFeedCoversPullRequestUpdates'), false),
-    memberEmails: boolean(input.memberEmails, name('memberEmails'), true),
-    knownCommits: integer(input.knownCommits, name('knownCommits'), 300, 1, 10_000),
-    forcePushLookbackDays: number(input.forcePushLookbackDays, name('forcePushLookbackDays'), 30, 0, 3650),
+    activityBumpsPullRequestUpdatedOn: booleanField(input.activityBumpsPullRequestUpdatedOn, name('activityBumpsPullRequestUpdatedOn'), false),
+    activityFeedNewestFirst: booleanField(input.activityFeedNewestFirst, name('activityFeedNewestFirst'), true),
+    activityFeedCoversPullRequestUpdates: booleanField(input.activityFeedCoversPullRequestUpdates, name('activityFeedCoversPullRequestUpdates'), false),
+    memberEmails: booleanField(input.memberEmails, name('memberEmails'), true),
+    knownCommits: integerField(input.knownCommits, name('knownCommits'), 300, 1, 10_000),
+    forcePushLookbackDays: numberField(input.forcePushLookbackDays, name('forcePushLookbackDays'), 30, 0, 3650),
     pageSizes: parsePageSizes(input.pageSizes, name('pageSizes')),
   };
 }
@@ -186,31 +186,9 @@ function parsePageSizes(value: unknown, field: string): CloudPageSizes {
   for (const [key, size] of Object.entries(input)) {
     if (!(key in DEFAULT_PAGE_SIZES)) throw configError(`${field}.${key}`, 'is not a listing', Object.keys(DEFAULT_PAGE_SIZES).join(', '));
     const max = key === 'pullRequests' || key === 'activity' ? 50 : 100;
-    result[key] = integer(size, `${field}.${key}`, DEFAULT_PAGE_SIZES[key as keyof CloudPageSizes], 1, max);
+    result[key] = integerField(size, `${field}.${key}`, DEFAULT_PAGE_SIZES[key as keyof CloudPageSizes], 1, max);
   }
   return result as unknown as CloudPageSizes;
-}
-
-function number(value: unknown, field: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw configError(field, 'must be a number in range', `${min} to ${max}`);
-  }
-  return value;
-}
-
-function integer(value: unknown, field: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw configError(field, 'must be an integer in range', `${min} to ${max}`);
-  }
-  return value;
-}
-
-function boolean(value: unknown, field: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw configError(field, 'must be a boolean', 'true or false');
-  return value;
 }
 
 function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[], fallback: T): T {

@@ -33,3 +33,4 @@ export { readRecords, listSegments, type SegmentFile } from './output/read-recor
 export * from './output/run-writer.js';
 export { safePartitionName } from './output/safe-name.js';
 export * from './config/repository-filter.js';
+export * from './config/fields.js';

@@ -2,7 +2,7 @@
  * The Bitbucket Data Center connector's settings (everything but credentials) and their validation.
  * Plain TypeScript checks: every problem is a `config_error` naming the field and what is allowed.
  */
-import { configError, parseRepositoryFilter, type RepositoryFilter } from '@bbsync/core';
+import { configError, parseRepositoryFilter, type RepositoryFilter, booleanField, integerField, numberField } from '@bbsync/core';
 
 /** The REST API paths a Data Center server answers on; `latest` resolves to `1.0` (DC REST narrative). */
 export type DataCenterApiPath = 'rest/api/1.0' | 'rest/api/latest';
@@ -111,9 +111,9 @@ export function parseDataCenterConfig(raw: unknown, fieldPrefix = ''): DataCente
     repositories: parseRepositoryFilter(input.repositories, name('repositories'), '"PROJ/api-*"'),
     rateLimit: parseRateLimit(input.rateLimit, name('rateLimit')),
     caCertificates: optionalString(input.caCertificates, name('caCertificates'), 'a path to a PEM file, or PEM text'),
-    lookbackCommits: integer(input.lookbackCommits, name('lookbackCommits'), 200, 1, 10_000),
-    forcePushLookbackDays: number(input.forcePushLookbackDays, name('forcePushLookbackDays'), 30, 0, 3650),
-    pageSize: integer(input.pageSize, name('pageSize'), 1000, 1, 10_000),
+    lookbackCommits: integerField(input.lookbackCommits, name('lookbackCommits'), 200, 1, 10_000),
+    forcePushLookbackDays: numberField(input.forcePushLookbackDays, name('forcePushLookbackDays'), 30, 0, 3650),
+    pageSize: integerField(input.pageSize, name('pageSize'), 1000, 1, 10_000),
   };
 }
 
@@ -197,36 +197,14 @@ function parseRateLimit(value: unknown, field: string): DataCenterRateLimit {
     }
   }
   return {
-    enabled: boolean(input.enabled, `${field}.enabled`, true),
-    capacity: integer(input.capacity, `${field}.capacity`, DEFAULT_RATE_LIMIT.capacity, 1, 1_000_000),
-    refillPerSecond: number(input.refillPerSecond, `${field}.refillPerSecond`, DEFAULT_RATE_LIMIT.refillPerSecond, 0.001, 1_000_000),
+    enabled: booleanField(input.enabled, `${field}.enabled`, true),
+    capacity: integerField(input.capacity, `${field}.capacity`, DEFAULT_RATE_LIMIT.capacity, 1, 1_000_000),
+    refillPerSecond: numberField(input.refillPerSecond, `${field}.refillPerSecond`, DEFAULT_RATE_LIMIT.refillPerSecond, 0.001, 1_000_000),
   };
 }
 
 function optionalString(value: unknown, field: string, allowed: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.trim() === '') throw configError(field, 'must be a non-empty string', allowed);
-  return value;
-}
-
-function number(value: unknown, field: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-    throw configError(field, 'must be a number in range', `${min} to ${max}`);
-  }
-  return value;
-}
-
-function integer(value: unknown, field: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw configError(field, 'must be an integer in range', `${min} to ${max}`);
-  }
-  return value;
-}
-
-function boolean(value: unknown, field: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw configError(field, 'must be a boolean', 'true or false');
   return value;
 }

@@ -3,37 +3,11 @@
  * that the tests compile against the contract whatever the simulator's index exports at the moment.
  */
 
-export interface SimulatorFaults {
-  readonly seed?: number;
-  readonly latencyMs?: number | { readonly min: number; readonly max: number };
-  readonly serverErrorRate?: number;
-  readonly resetRate?: number;
-  readonly stallRate?: number;
-  readonly stallMs?: number;
-  readonly truncateRate?: number;
-  readonly malformedJsonRate?: number;
-  readonly htmlErrorRate?: number;
-  readonly rateLimitRate?: number;
-  readonly retryAfter?: boolean;
-  readonly foreignNextRate?: number;
-  readonly foreignOrigin?: string;
-  readonly mutateBetweenPagesRate?: number;
-}
+import type { SimCredential, SimFaults, SimOptions } from '@bbsync/simulator';
 
-export interface SimulatorOptions {
-  readonly seed?: number;
-  readonly size?: 'tiny' | 'small' | 'medium' | 'large' | Partial<Record<'repositories' | 'projects' | 'members' | 'pullRequestsPerRepo' | 'commitsPerRepo' | 'pipelinesPerRepo', number>>;
-  readonly switches?: Record<string, unknown>;
-  readonly faults?: SimulatorFaults;
-  readonly rateLimits?: { cloudPerHour?: number; cloudWindowScale?: number; cloudRetryAfter?: boolean; dataCenterBucket?: { capacity: number; fillPerSecond: number } };
-  readonly dataCenterContextPath?: string;
-}
-
-export interface SimCredential {
-  readonly description: string;
-  readonly config: { accessToken?: string; email?: string; apiToken?: string; username?: string; password?: string };
-  readonly scopes: readonly string[];
-}
+export type { SimCredential };
+export type SimulatorFaults = SimFaults;
+export type SimulatorOptions = SimOptions;
 
 export type ApiObject = Record<string, unknown>;
 
