@@ -1,7 +1,14 @@
 #!/usr/bin/env node
-/** The `bbsync` binary. */
-import { createTerminal } from './cli/terminal.js';
-import { runCli } from './cli/run-cli.js';
+/**
+ * The `bbsync` binary. Checks the Node.js version first and only then loads the CLI (a dynamic import), so an
+ * old Node gets one line and exit code 2 instead of a stack trace from a dependency's module body.
+ */
+import { nodeVersionProblem } from './cli/node-version.js';
 
-const code = await runCli(process.argv.slice(2), { terminal: createTerminal(), env: process.env, cwd: process.cwd() });
-process.exit(code);
+const problem = nodeVersionProblem(process.versions.node);
+if (problem !== undefined) {
+  process.stderr.write(`${problem}\n`);
+  process.exit(2);
+}
+const { main } = await import('./cli/main.js');
+await main();

@@ -25,7 +25,7 @@ export async function syncCommand(args: readonly string[], io: CommandIo): Promi
     io.terminal.out(SYNC_HELP);
     return 0;
   }
-  const config = await configFromArgs(parsed, io.env);
+  const config = await configFromArgs(parsed, io.env, io.cwd);
   const controller = new AbortController();
   const stop = () => {
     io.terminal.err('Stopping at the next checkpoint (Ctrl-C again to force)...');

@@ -5,6 +5,10 @@ import { configFlagsHelp, CONFIG_FLAGS, parse } from './args.js';
 import { configFromArgs } from './config-from-args.js';
 import type { CommandIo } from './io.js';
 import { textTable } from './terminal.js';
+import { credentialName, curlCommand, wrapText } from './verify-text.js';
+
+/** Hints wrap under their row at this width, so the table stays readable in an 100-column terminal. */
+const HINT_WIDTH = 96;
 
 export const VERIFY_HELP = `Usage: bbsync verify [options]
 
@@ -24,7 +28,7 @@ export async function verifyCommand(args: readonly string[], io: CommandIo): Pro
     io.terminal.out(VERIFY_HELP);
     return 0;
   }
-  const config = await configFromArgs(parsed, io.env);
+  const config = await configFromArgs(parsed, io.env, io.cwd);
   const prepared = prepareSync(config);
   const redactor = new Redactor().addForms(prepared.secrets);
   const client = createClient(prepared);
@@ -35,23 +39,29 @@ export async function verifyCommand(args: readonly string[], io: CommandIo): Pro
     return report.ok ? 0 : 1;
   }
   const t = io.terminal;
-  t.out(
-    redactor.redact(
-      textTable(
-        ['credential', 'stream', 'result', 'endpoint', 'hint'],
-        report.checks.map((check) => [
-          `#${check.credentialIndex} ${check.credentialLabel}`,
-          check.stream ?? '(identity)',
-          check.result === 'ok' ? t.green('ok') : t.red(`${check.result}${check.status === undefined ? '' : ` (${check.status})`}`),
-          check.endpoint,
-          check.result === 'ok' ? '' : `${check.hint ?? ''}${check.requires ? ` [needs ${check.requires}]` : ''}`,
-        ]),
-      ),
-    ),
-  );
+  const lines: string[] = [];
+  const rows = report.checks.map((check) => [
+    credentialName(check.credentialIndex, check.credentialLabel),
+    check.stream ?? '(identity)',
+    check.result === 'ok' ? 'ok' : `${check.result}${check.status === undefined ? '' : ` (${check.status})`}`,
+    check.endpoint,
+  ]);
+  const table = textTable(['credential', 'stream', 'result', 'endpoint'], rows).split('\n');
+  lines.push(...table.slice(0, 2));
+  report.checks.forEach((check, i) => {
+    const row = table[i + 2] as string;
+    lines.push(check.result === 'ok' ? row : t.red(row));
+    if (check.result === 'ok') return;
+    const hint = `${check.hint ?? ''}${check.requires ? ` [needs ${check.requires}]` : ''}`.trim();
+    for (const line of wrapText(hint, HINT_WIDTH)) lines.push(`    ${line}`);
+    const credential = prepared.credentials[check.credentialIndex];
+    const curl = credential && check.endpoint !== '' ? curlCommand(client.baseUrl, check.endpoint, credential.form) : undefined;
+    if (curl !== undefined) lines.push(t.dim(`    try: ${curl}`));
+  });
+  t.out(redactor.redact(lines.join('\n')));
   for (const credential of report.credentials) {
     const repos = credential.repositories === undefined ? '' : `, ${credential.repositories} repositories`;
-    t.out(`credential #${credential.index} ${credential.label}: ${credential.streams.length} streams${repos}`);
+    t.out(`credential ${credentialName(credential.index, credential.label)}: ${credential.streams.length} streams${repos}`);
     for (const warning of credential.warnings) t.out(t.yellow(`  warning: ${redactor.redact(warning)}`));
   }
   for (const warning of report.warnings) t.out(t.yellow(`warning: ${redactor.redact(warning)}`));

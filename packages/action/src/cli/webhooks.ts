@@ -111,7 +111,7 @@ export async function webhooksCommand(args: readonly string[], io: CommandIo): P
   }
   const url = parsed.values.url as string | undefined;
   if (!url || !/^https?:\/\//.test(url)) throw new UsageError('--url is required (allowed: an http(s) URL of your endpoint)');
-  const config = await configFromArgs(parsed, io.env);
+  const config = await configFromArgs(parsed, io.env, io.cwd);
   const secretName = (parsed.values['secret-env'] as string | undefined) ?? 'BBSYNC_WEBHOOK_SECRET';
   const secret = io.env[secretName];
   const events = (parsed.values.events as string | undefined)?.split(',').map((e) => e.trim()).filter(Boolean) ?? [...(config.source === 'cloud' ? CLOUD_EVENTS : DATACENTER_EVENTS)];
