@@ -12,14 +12,16 @@ const cli = join(root, 'packages', 'action', 'dist', 'cli.js');
 // The packages the CLI loads (the demo includes the simulator).
 const BUILT = ['core', 'cloud', 'datacenter', 'simulator', 'action'];
 
-/** Newest modification time (ms) of the build inputs of one package: src/ (tests excluded), package.json, tsconfigs. */
+/** Newest modification time (ms) of the build inputs of one package: its TypeScript sources (not tests), package.json, tsconfigs. */
 function newestInput(dir) {
   let newest = 0;
   const visit = (path) => {
     for (const entry of readdirSync(path, { withFileTypes: true })) {
       const child = join(path, entry.name);
-      if (entry.isDirectory()) visit(child);
-      else if (!/\.test\.ts$/.test(entry.name)) newest = Math.max(newest, statSync(child).mtimeMs);
+      // Tests and the snapshots they write are not build inputs.
+      if (entry.isDirectory()) {
+        if (entry.name !== '__tests__' && entry.name !== '__snapshots__') visit(child);
+      } else if (/\.ts$/.test(entry.name) && !/\.test\.ts$/.test(entry.name)) newest = Math.max(newest, statSync(child).mtimeMs);
     }
   };
   if (existsSync(join(dir, 'src'))) visit(join(dir, 'src'));
