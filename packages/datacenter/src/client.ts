@@ -32,6 +32,7 @@ export function createDataCenterClient(
     credentials,
     budgets: dataCenterBudgets({
       enabled: config.rateLimit.enabled,
+      adaptive: config.rateLimit.adaptive,
       capacity: config.rateLimit.capacity,
       refillPerSecond: config.rateLimit.refillPerSecond,
     }),

@@ -20,7 +20,7 @@ describe('parseDataCenterConfig', () => {
       apiPath: 'rest/api/1.0',
       projects: [],
       repositories: { include: [], exclude: [] },
-      rateLimit: { enabled: true, capacity: 60, refillPerSecond: 5 },
+      rateLimit: { enabled: true, adaptive: true, capacity: 60, refillPerSecond: 5 },
       caCertificates: undefined,
       lookbackCommits: 200,
       forcePushLookbackDays: 30,
@@ -66,8 +66,10 @@ describe('parseDataCenterConfig', () => {
 
   it('parses rate limit shorthands and objects', () => {
     expect(parseDataCenterConfig({ baseUrl: 'https://h', rateLimit: false }).rateLimit.enabled).toBe(false);
+    expect(parseDataCenterConfig({ baseUrl: 'https://h', rateLimit: true }).rateLimit).toEqual({ enabled: true, adaptive: false, capacity: 60, refillPerSecond: 5 });
     expect(parseDataCenterConfig({ baseUrl: 'https://h', rateLimit: { capacity: 10, refillPerSecond: 2 } }).rateLimit).toEqual({
       enabled: true,
+      adaptive: false,
       capacity: 10,
       refillPerSecond: 2,
     });

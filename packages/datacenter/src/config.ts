@@ -10,11 +10,17 @@ export type DataCenterApiPath = 'rest/api/1.0' | 'rest/api/latest';
 /** bbsync's client-side rate limit, mirroring Data Center's per-user token bucket. */
 export interface DataCenterRateLimit {
   /**
-   * Whether to pace requests client-side. Data Center's rate limiting is opt-in (an admin setting); when your
-   * server does not limit, `false` syncs faster. A 429 is honoured either way (Retry-After, else backoff).
-   * @default true
+   * Whether to pace requests client-side at all. Data Center's rate limiting is opt-in (an admin setting);
+   * `false` never paces (a 429 is still honoured: Retry-After, else backoff). @default true
    */
   readonly enabled: boolean;
+  /**
+   * True when no rate limit was configured: no pacing until the server answers 429, then the rate it allows is
+   * learned (additive increase, multiplicative decrease) instead of assuming the documented default bucket,
+   * which would slow a server that has rate limiting off to 5 requests a second. Setting `rateLimit` (`true` or
+   * `{ capacity, refillPerSecond }`) paces to that bucket from the first request instead. @default true
+   */
+  readonly adaptive: boolean;
   /** Bucket size: requests that may be sent in a burst ("bucket size 60" is Data Center's default). @default 60 */
   readonly capacity: number;
   /** Tokens added per second ("refill 5 tokens/s" is Data Center's default). @default 5 */
@@ -44,7 +50,7 @@ export interface DataCenterConfig {
    * @default { include: [], exclude: [] }
    */
   readonly repositories: RepositoryFilter;
-  /** Client-side pacing (`rateLimit: false` turns it off). @default { enabled: true, capacity: 60, refillPerSecond: 5 } */
+  /** Client-side pacing: learned from 429s unless configured; `rateLimit: false` turns it off. @default {@link ADAPTIVE_RATE_LIMIT} */
   readonly rateLimit: DataCenterRateLimit;
   /**
    * A PEM CA bundle (a path to a file, or the PEM text) trusted in addition to Node's roots, for servers
@@ -71,7 +77,10 @@ export interface DataCenterConfig {
 }
 
 export const DEFAULT_API_PATH: DataCenterApiPath = 'rest/api/1.0';
-export const DEFAULT_RATE_LIMIT: DataCenterRateLimit = Object.freeze({ enabled: true, capacity: 60, refillPerSecond: 5 });
+/** Data Center's documented default bucket, used when `rateLimit: true`. */
+export const DEFAULT_RATE_LIMIT: DataCenterRateLimit = Object.freeze({ enabled: true, adaptive: false, capacity: 60, refillPerSecond: 5 });
+/** What a configuration without `rateLimit` gets: learn the server's rate from its 429s. */
+export const ADAPTIVE_RATE_LIMIT: DataCenterRateLimit = Object.freeze({ ...DEFAULT_RATE_LIMIT, adaptive: true });
 
 const API_PATHS: readonly DataCenterApiPath[] = ['rest/api/1.0', 'rest/api/latest'];
 const KNOWN_FIELDS = new Set([
@@ -185,7 +194,8 @@ function parseProjects(value: unknown, field: string): readonly string[] {
 }
 
 function parseRateLimit(value: unknown, field: string): DataCenterRateLimit {
-  if (value === undefined || value === true) return DEFAULT_RATE_LIMIT;
+  if (value === undefined) return ADAPTIVE_RATE_LIMIT;
+  if (value === true) return DEFAULT_RATE_LIMIT;
   if (value === false) return { ...DEFAULT_RATE_LIMIT, enabled: false };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw configError(field, 'must be a boolean or an object', 'false, true, or { enabled?, capacity?, refillPerSecond? }');
@@ -198,6 +208,7 @@ function parseRateLimit(value: unknown, field: string): DataCenterRateLimit {
   }
   return {
     enabled: booleanField(input.enabled, `${field}.enabled`, true),
+    adaptive: false,
     capacity: integerField(input.capacity, `${field}.capacity`, DEFAULT_RATE_LIMIT.capacity, 1, 1_000_000),
     refillPerSecond: numberField(input.refillPerSecond, `${field}.refillPerSecond`, DEFAULT_RATE_LIMIT.refillPerSecond, 0.001, 1_000_000),
   };

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cloudBudgets, dataCenterBudgets, RollingWindowBudget, TokenBucketBudget } from './budget.js';
+import { AdaptiveRateBudget, cloudBudgets, dataCenterBudgets, RollingWindowBudget, TokenBucketBudget } from './budget.js';
 import { parseCredentials } from './credentials.js';
 
 const numRuns = Number(process.env.FC_NUM_RUNS ?? 1000);
@@ -212,5 +212,85 @@ describe('budget factories', () => {
     const unlimited = dataCenterBudgets({ enabled: false })(a!);
     for (let i = 0; i < 500; i++) unlimited.take(0);
     expect(unlimited.waitTime(0)).toBe(0);
+  });
+});
+
+describe('AdaptiveRateBudget', () => {
+  it('does not pace at all until a 429', () => {
+    const budget = new AdaptiveRateBudget();
+    for (let i = 0; i < 10_000; i++) {
+      expect(budget.waitTime(i)).toBe(0);
+      budget.take(i);
+      budget.observe({}, i);
+    }
+    expect(budget.ratePerSecond).toBeUndefined();
+    expect(budget.available(10_000)).toBeGreaterThan(1_000_000);
+  });
+
+  it('at the first 429 honours the cooldown, then paces at `decrease` times the rate that drew it', () => {
+    const budget = new AdaptiveRateBudget({ decrease: 0.5, measureMs: 1000 });
+    for (let t = 0; t <= 1000; t += 10) budget.take(t); // ~100 requests a second
+    budget.coolDown(2000);
+    expect(budget.waitTime(1000)).toBeGreaterThanOrEqual(1000);
+    expect(budget.ratePerSecond).toBeGreaterThan(45);
+    expect(budget.ratePerSecond).toBeLessThan(55);
+  });
+
+  it('decreases once for the 429s of one overrun (requests in flight together), again for a later one', () => {
+    const budget = new AdaptiveRateBudget({ decrease: 0.5, minPerSecond: 0.001 });
+    for (let t = 0; t < 1000; t += 10) budget.take(t);
+    budget.coolDown(1500);
+    const first = budget.ratePerSecond as number;
+    budget.coolDown(1500);
+    budget.coolDown(1600);
+    expect(budget.ratePerSecond).toBe(first);
+    budget.take(first > 8 ? 5000 : 20_000);
+    budget.coolDown(30_000);
+    expect(budget.ratePerSecond).toBeCloseTo(first / 2, 6);
+  });
+
+  it('grows the rate with each answer after the cooldown, never below the minimum', () => {
+    const budget = new AdaptiveRateBudget({ decrease: 0.5, increasePerResponse: 0.1, minPerSecond: 2 });
+    budget.take(0);
+    budget.coolDown(1000);
+    expect(budget.ratePerSecond).toBe(2);
+    budget.observe({}, 500); // an answer still inside the cooldown: no growth
+    expect(budget.ratePerSecond).toBe(2);
+    for (let i = 0; i < 10; i++) budget.observe({}, 2000 + i);
+    expect(budget.ratePerSecond).toBeCloseTo(2 * 1.1 ** 10, 6);
+  });
+
+  // A deterministic model of a Data Center server's per-user token bucket (60 burst, 5/s, Retry-After = the time to
+  // one token), against a client that sends whenever its budget lets it: the learned rate must use most of what
+  // the server allows, and draw few 429s.
+  it.each([
+    { capacity: 60, refill: 5 },
+    { capacity: 10, refill: 1 },
+    { capacity: 200, refill: 50 },
+  ])('settles near the rate a token-bucket server allows ($capacity burst, $refill/s)', ({ capacity, refill }) => {
+    const budget = new AdaptiveRateBudget();
+    let tokens = capacity;
+    let now = 0;
+    let last = 0;
+    let ok = 0;
+    let limited = 0;
+    const end = 600_000;
+    while (now < end) {
+      now += Math.max(1, budget.waitTime(now));
+      tokens = Math.min(capacity, tokens + ((now - last) / 1000) * refill);
+      last = now;
+      budget.take(now);
+      if (tokens >= 1) {
+        tokens -= 1;
+        ok++;
+        budget.observe({}, now);
+      } else {
+        limited++;
+        budget.coolDown(now + Math.ceil(((1 - tokens) / refill) * 1000));
+      }
+    }
+    const allowed = capacity + (end / 1000) * refill;
+    expect(ok / allowed).toBeGreaterThan(0.7);
+    expect(limited / (ok + limited)).toBeLessThan(0.08);
   });
 });

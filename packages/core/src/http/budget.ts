@@ -220,6 +220,124 @@ export class TokenBucketBudget implements Budget {
   }
 }
 
+/** Options of {@link AdaptiveRateBudget}. */
+export interface AdaptiveRateBudgetOptions {
+  /** The rate (requests per second) never gone below once learning started. @default 0.1 */
+  readonly minPerSecond?: number | undefined;
+  /** Factor the rate is multiplied by at each 429. @default 0.7 */
+  readonly decrease?: number | undefined;
+  /**
+   * Factor the rate grows by with each answer that is not a 429. Relative, so a cycle from a 429 back up to the
+   * server's rate takes about the same number of requests at any rate: with the defaults about 40, so about one
+   * request in 40 draws a 429 and the rate averages about 85% of what the server allows. @default 0.009
+   */
+  readonly increasePerResponse?: number | undefined;
+  /** How far back the rate at the first 429 is measured. @default 5000 */
+  readonly measureMs?: number | undefined;
+}
+
+/**
+ * A budget that assumes no limit until the server says otherwise, then learns the rate the server allows:
+ * unlimited until the first 429; from then on a token bucket (one second of burst) whose rate starts at the rate
+ * that drew the 429 times `decrease`, grows a little with each answer that is not a 429 and shrinks by `decrease`
+ * at each overrun (as TCP's congestion control probes for the rate a path allows). The cooldown a 429 names
+ * (`Retry-After`) always applies first.
+ *
+ * For servers whose limit is unknown and may be off: Data Center's rate limiting is opt-in, per user, sends no
+ * rate-limit headers and its limits are set by each admin, so assuming the documented default (60 burst, 5/s)
+ * would slow every server that has it off to 5 requests a second for nothing.
+ */
+export class AdaptiveRateBudget implements Budget {
+  readonly #min: number;
+  readonly #decrease: number;
+  readonly #increase: number;
+  readonly #measureMs: number;
+  /** Requests per millisecond, or undefined while no 429 has been seen. */
+  #ratePerMs: number | undefined;
+  #tokens = 0;
+  #updatedAt = 0;
+  #lastDecreaseAt = Number.NEGATIVE_INFINITY;
+  #coolDownUntil = 0;
+  #lastTake = 0;
+  /** Times of the recent requests (within `measureMs`), to measure the rate at the first 429. */
+  #recent: number[] = [];
+
+  constructor(options: AdaptiveRateBudgetOptions = {}) {
+    this.#min = (options.minPerSecond ?? 0.1) / 1000;
+    this.#decrease = options.decrease ?? 0.7;
+    this.#increase = options.increasePerResponse ?? 0.009;
+    this.#measureMs = options.measureMs ?? 5000;
+    if (!(this.#min > 0) || !(this.#decrease > 0 && this.#decrease < 1) || !(this.#increase >= 0) || !(this.#measureMs > 0)) {
+      throw new RangeError('minPerSecond > 0, 0 < decrease < 1, increasePerResponse >= 0 and measureMs > 0 are required');
+    }
+  }
+
+  /** The learned rate in requests per second, or undefined while unlimited. */
+  get ratePerSecond(): number | undefined {
+    return this.#ratePerMs === undefined ? undefined : this.#ratePerMs * 1000;
+  }
+
+  available(now: number): number {
+    if (now < this.#coolDownUntil) return 0;
+    if (this.#ratePerMs === undefined) return Number.MAX_SAFE_INTEGER;
+    return Math.floor(this.#refill(now));
+  }
+
+  waitTime(now: number): number {
+    const cooling = Math.max(0, this.#coolDownUntil - now);
+    if (this.#ratePerMs === undefined) return Math.ceil(cooling);
+    const tokens = this.#refill(Math.max(now, this.#coolDownUntil));
+    const refill = tokens >= 1 ? 0 : (1 - tokens) / this.#ratePerMs;
+    return Math.ceil(cooling + refill);
+  }
+
+  take(now: number): void {
+    this.#lastTake = Math.max(this.#lastTake, now);
+    if (this.#ratePerMs === undefined) {
+      this.#recent.push(now);
+      while (this.#recent.length > 0 && (this.#recent[0] as number) < now - this.#measureMs) this.#recent.shift();
+      return;
+    }
+    this.#tokens = this.#refill(now) - 1;
+  }
+
+  observe(_headers: Readonly<Record<string, string | undefined>>, now: number): void {
+    // An answer: the rate may grow (a 429's answer is observed too, but its coolDown follows at once and shrinks it).
+    if (this.#ratePerMs === undefined || now < this.#coolDownUntil) return;
+    this.#ratePerMs *= 1 + this.#increase;
+  }
+
+  coolDown(until: number): void {
+    const now = this.#lastTake;
+    this.#coolDownUntil = Math.max(this.#coolDownUntil, until);
+    // The requests in flight together all draw a 429 for one overrun: decrease once per overrun, not per answer.
+    // Requests sent within about 8 request intervals (at most a second) of a decrease were in flight with it.
+    const inFlightMs = this.#ratePerMs === undefined ? 1000 : Math.min(1000, 8 / this.#ratePerMs);
+    if (now - this.#lastDecreaseAt < inFlightMs) return;
+    this.#lastDecreaseAt = now;
+    if (this.#ratePerMs === undefined) {
+      const window = this.#recent.length > 1 ? Math.max(1, now - (this.#recent[0] as number)) : 1000;
+      this.#ratePerMs = Math.max(this.#min, (this.#recent.length / window) * this.#decrease);
+      this.#recent = [];
+    } else {
+      this.#ratePerMs = Math.max(this.#min, this.#ratePerMs * this.#decrease);
+    }
+    // Start the bucket empty at the end of the cooldown: the server's own bucket is empty too.
+    this.#tokens = 0;
+    this.#updatedAt = this.#coolDownUntil;
+  }
+
+  #refill(now: number): number {
+    const rate = this.#ratePerMs as number;
+    const capacity = Math.max(1, rate * 1000);
+    if (now <= this.#updatedAt) return this.#tokens;
+    const tokens = Math.min(capacity, this.#tokens + (now - this.#updatedAt) * rate);
+    this.#tokens = Math.abs(tokens - Math.round(tokens)) < 1e-9 ? Math.round(tokens) : tokens;
+    this.#updatedAt = now;
+    return this.#tokens;
+  }
+}
+
 /** Options of {@link cloudBudgets}. */
 export interface CloudBudgetsOptions {
   /** Requests per hour per identity unless a credential sets `requestsPerHour`. @default 1000 */
@@ -264,19 +382,27 @@ export interface DataCenterBudgetsOptions {
   readonly capacity?: number | undefined;
   /** @default 5 */
   readonly refillPerSecond?: number | undefined;
+  /**
+   * Learn the server's rate instead of assuming `capacity`/`refillPerSecond`: no pacing until a 429, then
+   * {@link AdaptiveRateBudget}. Used when the user configured no rate limit. @default false
+   */
+  readonly adaptive?: boolean | undefined;
 }
 
-/** Budgets for Bitbucket Data Center: one {@link TokenBucketBudget} per identity (per user). */
+/** Budgets for Bitbucket Data Center: one budget per identity (per user), adaptive or a fixed token bucket. */
 export function dataCenterBudgets(options: DataCenterBudgetsOptions = {}): BudgetFactory {
-  const byIdentity = new Map<string, TokenBucketBudget>();
+  const byIdentity = new Map<string, Budget>();
   return (credential: Credential) => {
     let budget = byIdentity.get(credential.identity);
     if (budget === undefined) {
-      budget = new TokenBucketBudget({
-        capacity: options.capacity,
-        refillPerSecond: options.refillPerSecond,
-        unlimited: options.enabled === false,
-      });
+      budget =
+        options.adaptive === true && options.enabled !== false
+          ? new AdaptiveRateBudget()
+          : new TokenBucketBudget({
+              capacity: options.capacity,
+              refillPerSecond: options.refillPerSecond,
+              unlimited: options.enabled === false,
+            });
       byIdentity.set(credential.identity, budget);
     }
     return budget;
