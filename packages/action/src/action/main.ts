@@ -7,9 +7,9 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, resolve } from 'node:path';
 import * as core from '@actions/core';
-import { BbsyncError, isBbsyncError, Redactor, type ProgressEvent, type RunManifest } from '@bbsync/core';
+import { BbsyncError, describeFailure, isBbsyncError, Redactor, type ProgressEvent, type RunManifest } from '@bbsync/core';
 import { loadConfig } from '../config/load.js';
-import type { SyncConfig } from '../config/validate.js';
+import { failsRun, type SyncConfig } from '../config/validate.js';
 import { knownStreams } from '../run/connectors.js';
 import { artifactName, cacheKeyPrefix, scopeFolder, shardLabel } from '../run/scope.js';
 import { executeSync, prepareSync, type PreparedSync } from '../run/sync-job.js';
@@ -151,9 +151,32 @@ async function runPrepared(prepared: PreparedSync, githubToken: string, redactor
 
   const total = Object.values(records).reduce((a, b) => a + b, 0);
   core.info(`${manifest.status}: ${formatCount(total)} records, ${formatCount(manifest.requests.total)} requests.`);
+  annotateFailures(manifest, redact);
+  const fails = failsRun(manifest.status, config.failOn);
   if (result.artifactError !== undefined) core.setFailed(`The artifact was not uploaded: ${result.artifactError}`);
-  else if (manifest.status === 'failed') core.setFailed(`The sync failed: ${redact(manifest.stopReason ?? 'see the job summary')}`);
+  else if (fails && manifest.status === 'failed') core.setFailed(`The sync failed: ${redact(manifest.stopReason ?? 'see the job summary')}`);
+  else if (fails) core.setFailed(`The sync was partial, some partitions failed (fail-on: ${config.failOn}): ${redact(manifest.stopReason ?? 'see the job summary')}`);
   else if (manifest.status === 'stopped') core.notice(`Stopped early (${redact(manifest.stopReason ?? 'budget')}); the next run continues from the last checkpoint.`);
+}
+
+/**
+ * One annotation per failed stream (an error when the run failed, a warning when it was partial), so the run's
+ * page says what failed whatever `fail-on` decides about the step.
+ */
+function annotateFailures(manifest: RunManifest, redact: (text: string) => string): void {
+  if (manifest.status !== 'failed' && manifest.status !== 'partial') return;
+  const annotate = manifest.status === 'failed' ? core.error : core.warning;
+  const failures = manifest.failures ?? [];
+  if (failures.length === 0) {
+    annotate(redact(`bbsync ${manifest.status}: ${manifest.stopReason ?? 'see the job summary'}`), { title: `bbsync ${manifest.status}` });
+    return;
+  }
+  for (const failure of failures) {
+    const hint = manifest.errors.find((error) => error.stream === failure.stream)?.hint;
+    annotate(redact(`${describeFailure(failure)}${hint === undefined ? '' : `. ${hint}`} The failed partitions are retried first next run.`), {
+      title: `bbsync ${manifest.status}: ${failure.stream}`,
+    });
+  }
 }
 
 async function restoreOrFind(job: JobState, prefix: string, prepared: PreparedSync, githubToken: string): Promise<CursorOrigin> {
