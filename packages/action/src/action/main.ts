@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, posix, resolve } from 'node:path';
 import * as core from '@actions/core';
-import { BbsyncError, describeFailure, isBbsyncError, Redactor, type ProgressEvent, type RunManifest } from '@bbsync/core';
+import { BbsyncError, isBbsyncError, Redactor, type ProgressEvent, type RunManifest } from '@bbsync/core';
 import { loadConfig } from '../config/load.js';
 import { failsRun, type SyncConfig } from '../config/validate.js';
 import { knownStreams } from '../run/connectors.js';
@@ -21,6 +21,7 @@ import { fallbackManifest } from './fallback-manifest.js';
 import { finishRun } from './finish.js';
 import { maskAll, maskCredentialInputs, readInputs } from './inputs.js';
 import { saveJobPhase, saveJobState, type JobState } from './job-state.js';
+import { annotateFailures } from './annotations.js';
 import { actionLogger } from './logger.js';
 
 /** Runs the main step. Sets `process.exitCode`; never throws. */
@@ -157,26 +158,6 @@ async function runPrepared(prepared: PreparedSync, githubToken: string, redactor
   else if (fails && manifest.status === 'failed') core.setFailed(`The sync failed: ${redact(manifest.stopReason ?? 'see the job summary')}`);
   else if (fails) core.setFailed(`The sync was partial, some partitions failed (fail-on: ${config.failOn}): ${redact(manifest.stopReason ?? 'see the job summary')}`);
   else if (manifest.status === 'stopped') core.notice(`Stopped early (${redact(manifest.stopReason ?? 'budget')}); the next run continues from the last checkpoint.`);
-}
-
-/**
- * One annotation per failed stream (an error when the run failed, a warning when it was partial), so the run's
- * page says what failed whatever `fail-on` decides about the step.
- */
-function annotateFailures(manifest: RunManifest, redact: (text: string) => string): void {
-  if (manifest.status !== 'failed' && manifest.status !== 'partial') return;
-  const annotate = manifest.status === 'failed' ? core.error : core.warning;
-  const failures = manifest.failures ?? [];
-  if (failures.length === 0) {
-    annotate(redact(`bbsync ${manifest.status}: ${manifest.stopReason ?? 'see the job summary'}`), { title: `bbsync ${manifest.status}` });
-    return;
-  }
-  for (const failure of failures) {
-    const hint = manifest.errors.find((error) => error.stream === failure.stream)?.hint;
-    annotate(redact(`${describeFailure(failure)}${hint === undefined ? '' : `. ${hint}`} The failed partitions are retried first next run.`), {
-      title: `bbsync ${manifest.status}: ${failure.stream}`,
-    });
-  }
 }
 
 async function restoreOrFind(job: JobState, prefix: string, prepared: PreparedSync, githubToken: string): Promise<CursorOrigin> {
