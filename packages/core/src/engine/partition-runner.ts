@@ -128,7 +128,9 @@ export async function runPartition(task: PartitionTask, env: RunEnvironment, rel
       // The tombstones are durable now (flushed before this commit): forget the deleted partitions' cursors, so a
       // repository that comes back under the same key is read from scratch.
       for (const key of tombstoned.splice(0)) {
-        for (const name of env.repositoryDefinitions) if (env.state.get(name, key) !== undefined) await env.state.remove(name, key);
+        for (const name of env.repositoryDefinitions) {
+          if (env.state.get(name, key) !== undefined || env.state.failure(name, key) !== undefined) await env.state.remove(name, key);
+        }
       }
     } catch (error) {
       throw stateError(error);
