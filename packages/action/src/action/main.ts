@@ -9,7 +9,7 @@ import { dirname, isAbsolute, join, posix, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { BbsyncError, isBbsyncError, Redactor, type ProgressEvent, type RunManifest } from '@bbsync/core';
 import { loadConfig } from '../config/load.js';
-import type { SyncConfig } from '../config/validate.js';
+import { failsRun, type SyncConfig } from '../config/validate.js';
 import { knownStreams } from '../run/connectors.js';
 import { artifactName, cacheKeyPrefix, scopeFolder, shardLabel } from '../run/scope.js';
 import { executeSync, prepareSync, type PreparedSync } from '../run/sync-job.js';
@@ -21,6 +21,7 @@ import { fallbackManifest } from './fallback-manifest.js';
 import { finishRun } from './finish.js';
 import { maskAll, maskCredentialInputs, readInputs } from './inputs.js';
 import { saveJobPhase, saveJobState, type JobState } from './job-state.js';
+import { annotateFailures } from './annotations.js';
 import { actionLogger } from './logger.js';
 
 /** Runs the main step. Sets `process.exitCode`; never throws. */
@@ -151,8 +152,11 @@ async function runPrepared(prepared: PreparedSync, githubToken: string, redactor
 
   const total = Object.values(records).reduce((a, b) => a + b, 0);
   core.info(`${manifest.status}: ${formatCount(total)} records, ${formatCount(manifest.requests.total)} requests.`);
+  annotateFailures(manifest, redact);
+  const fails = failsRun(manifest.status, config.failOn);
   if (result.artifactError !== undefined) core.setFailed(`The artifact was not uploaded: ${result.artifactError}`);
-  else if (manifest.status === 'failed') core.setFailed(`The sync failed: ${redact(manifest.stopReason ?? 'see the job summary')}`);
+  else if (fails && manifest.status === 'failed') core.setFailed(`The sync failed: ${redact(manifest.stopReason ?? 'see the job summary')}`);
+  else if (fails) core.setFailed(`The sync was partial, some partitions failed (fail-on: ${config.failOn}): ${redact(manifest.stopReason ?? 'see the job summary')}`);
   else if (manifest.status === 'stopped') core.notice(`Stopped early (${redact(manifest.stopReason ?? 'budget')}); the next run continues from the last checkpoint.`);
 }
 

@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { RunManifest } from '@bbsync/core';
-import { validateConfig, type SyncConfig } from '../config/validate.js';
+import { DEFAULT_FAIL_ON, failsRun, validateConfig, type SyncConfig } from '../config/validate.js';
 import { cloudActivity, dataCenterActivity } from '../demo/activity.js';
 import { mergeWithReport } from '../merge/merge.js';
 import { loadSimulator, pickCredential } from '../demo/simulator.js';
@@ -129,7 +129,7 @@ export async function demoCommand(args: readonly string[], io: CommandIo): Promi
   t.out('');
   t.out(`files: ${relative(io.cwd, out) || '.'}/<source>/{runs/<run>/streams/*/*.jsonl.gz, runs/<run>/manifest.json, runs/<run>/summary.md, state/, snapshot-2/}`);
   t.out(t.dim(`done in ${formatDuration(Date.now() - started)}; no credentials, no network.`));
-  return rows.some((row) => row.manifest.status === 'failed') ? 1 : 0;
+  return rows.some((row) => failsRun(row.manifest.status, DEFAULT_FAIL_ON)) ? 1 : 0;
 }
 
 function demoConfig(kind: 'cloud' | 'datacenter', sim: Awaited<ReturnType<Awaited<ReturnType<typeof loadSimulator>>['startSimulator']>>, folder: string): SyncConfig {

@@ -7,7 +7,13 @@ import { textTable, type Terminal } from './terminal.js';
 export function printRunReport(terminal: Terminal, manifest: RunManifest, title: string): void {
   const streams = Object.entries(manifest.streams);
   const status =
-    manifest.status === 'complete' ? terminal.green('complete') : manifest.status === 'stopped' ? terminal.yellow('stopped early') : terminal.red('failed');
+    manifest.status === 'complete'
+      ? terminal.green('complete')
+      : manifest.status === 'stopped'
+        ? terminal.yellow('stopped early')
+        : manifest.status === 'partial'
+          ? terminal.yellow('partial (some partitions failed)')
+          : terminal.red('failed');
   const duration = Date.parse(manifest.finishedAt) - Date.parse(manifest.startedAt);
   terminal.out(`${terminal.bold(title)}: ${status} in ${formatDuration(duration)}`);
   terminal.out(
@@ -19,7 +25,7 @@ export function printRunReport(terminal: Terminal, manifest: RunManifest, title:
   const r = manifest.requests;
   terminal.out(`requests: ${formatCount(r.total)} (retries ${formatCount(r.retries)}, rate-limited ${formatCount(r.rateLimited)}, waited ${formatDuration(r.rateLimitWaitMs)})`);
   if (manifest.status !== 'complete') {
-    terminal.out(`${manifest.status === 'stopped' ? 'stopped' : 'failed'}: ${manifest.stopReason ?? 'see errors'}${manifest.remaining.length > 0 ? `; ${formatCount(manifest.remaining.length)} partitions remain for the next run` : ''}`);
+    terminal.out(`${manifest.status === 'stopped' ? 'stopped' : manifest.status === 'partial' ? 'partial' : 'failed'}: ${manifest.stopReason ?? 'see errors'}${manifest.remaining.length > 0 ? `; ${formatCount(manifest.remaining.length)} partitions remain for the next run` : ''}`);
   }
   if (manifest.errors.length > 0) {
     const byCode = new Map<string, { count: number; hint: string }>();

@@ -1,6 +1,7 @@
 /**
  * The `bbsync` command line: `sync`, `verify`, `merge`, `demo`, `webhooks register`. Exit codes: 0 ok,
- * 1 the operation failed (a failed sync, a verification that is not ok), 2 bad input (usage or config).
+ * 1 the operation failed (a failed or partial sync under `--fail-on`, a verification that is not ok), 2 bad
+ * input (usage or config), 130 / 143 a sync stopped gracefully by SIGINT / SIGTERM.
  */
 import { isBbsyncError } from '@bbsync/core';
 import { UsageError } from './args.js';

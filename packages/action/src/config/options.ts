@@ -32,6 +32,7 @@ export const SETTING_OPTIONS: readonly OptionSpec[] = [
   { name: 'concurrency', path: ['concurrency'], kind: 'number', description: 'Repositories read at once (1-32, default 4).' },
   { name: 'max-requests', path: ['budgets', 'maxRequests'], kind: 'number', description: 'Stop gracefully after this many requests.' },
   { name: 'max-minutes', path: ['budgets', 'maxMinutes'], kind: 'number', description: 'Stop gracefully after this many minutes.' },
+  { name: 'fail-on', path: ['failOn'], kind: 'string', description: 'Run statuses that fail: `partial` (default: partial or failed), `failed`, or `never`.' },
   { name: 'max-rate-limit-wait-minutes', path: ['maxRateLimitWaitMinutes'], kind: 'number', description: 'Longest rate-limit wait before stopping gracefully (default 10).' },
   { name: 'artifact-name', path: ['artifact', 'name'], kind: 'string', description: 'Artifact name (default bbsync).' },
   { name: 'retention-days', path: ['artifact', 'retentionDays'], kind: 'number', description: 'Artifact retention in days.' },

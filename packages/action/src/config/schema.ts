@@ -65,6 +65,12 @@ export const configSchema = z
         maxMinutes: z.number().positive().optional().describe('Stop gracefully after this many minutes; the next run continues.'),
       })
       .optional(),
+    failOn: z
+      .enum(['failed', 'partial', 'never'])
+      .optional()
+      .describe(
+        'Which run statuses fail the step or exit non-zero: `partial` (default: a partial or failed run, i.e. any failed partition), `failed` (only a failed run: a failed repository listing, a stream failed everywhere, too many failures), or `never`.',
+      ),
     maxRateLimitWaitMinutes: z.number().min(0).optional().describe('Longest wait for a rate-limit budget before the run stops gracefully. Default 10.'),
     artifact: z
       .strictObject({

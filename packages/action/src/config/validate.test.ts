@@ -1,7 +1,7 @@
 import { isBbsyncError } from '@bbsync/core';
 import { describe, expect, it } from 'vitest';
 import { buildOverrides, mergeConfig } from './options.js';
-import { ConfigProblems, validateConfig, type ValidateOptions } from './validate.js';
+import { ConfigProblems, failsRun, validateConfig, type ValidateOptions } from './validate.js';
 import type { ConfigProblem } from './issues.js';
 
 const NOW = Date.UTC(2026, 10, 1);
@@ -154,5 +154,26 @@ describe('inputs and flags', () => {
     expect(buildOverrides({ credentials: '[{"username":"u","password":"p"}]' }, {}, inputName, problems).config.credentials).toEqual([{ username: 'u', password: 'p' }]);
     expect(fromInputs({ source: 'cloud', workspace: 'a', credentials: '[{"accessToken": "leak-me" ' })).toBe('input "credentials": is not valid JSON (allowed: a JSON list of credential objects, or one credential per line)');
     expect(fromInputs({ source: 'cloud', workspace: 'a', credentials: 'leak-me other-leak' })).not.toContain('leak');
+  });
+});
+
+describe('failOn', () => {
+  it('defaults to partial, accepts failed and never, and names the field and the allowed values otherwise', () => {
+    expect(validateConfig(BASE, OPTIONS).failOn).toBe('partial');
+    expect(validateConfig({ ...BASE, failOn: 'never' }, OPTIONS).failOn).toBe('never');
+    const labels = buildOverrides({ 'fail-on': 'sometimes' }, BASE, (name) => `--${name}`, []);
+    const message = messageOf(mergeConfig(BASE, labels.config), { ...OPTIONS, fieldLabels: labels.labels });
+    expect(message).toContain('--fail-on');
+    expect(message).toMatch(/failed.*partial.*never/);
+  });
+
+  it('fails a partial run unless failOn is failed or never, a failed run unless never, never a complete or stopped one', () => {
+    const table = (['complete', 'stopped', 'partial', 'failed'] as const).map((status) => [status, (['partial', 'failed', 'never'] as const).map((failOn) => failsRun(status, failOn))]);
+    expect(Object.fromEntries(table)).toEqual({
+      complete: [false, false, false],
+      stopped: [false, false, false],
+      partial: [true, false, false],
+      failed: [true, true, false],
+    });
   });
 });

@@ -2,7 +2,7 @@
  * Validates a raw configuration (file merged with inputs or flags) into a {@link SyncConfig}. Every problem is
  * reported at once, each naming its field (or the action input / CLI flag it came from) and what is allowed.
  */
-import { BbsyncError, type CredentialConfig, type ShardSpec } from '@bbsync/core';
+import { BbsyncError, type CredentialConfig, type RunStatus, type ShardSpec } from '@bbsync/core';
 import { configSchema, SHARD_PATTERN, type CredentialInput, type RawConfig } from './schema.js';
 import { problemsFromZod, showValue, type ConfigProblem } from './issues.js';
 
@@ -11,6 +11,10 @@ export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_MAX_RATE_LIMIT_WAIT_MINUTES = 10;
 export const DEFAULT_ARTIFACT_NAME = 'bbsync';
 export const DEFAULT_CACHE_KEY_PREFIX = 'bbsync-v1';
+export const DEFAULT_FAIL_ON = 'partial';
+
+/** Which run statuses fail the step / exit non-zero: `partial` fails partial and failed runs, `failed` only failed ones. */
+export type FailOn = 'failed' | 'partial' | 'never';
 
 /** The validated configuration everything else runs on. */
 export interface SyncConfig {
@@ -31,6 +35,8 @@ export interface SyncConfig {
   readonly concurrency: number;
   readonly budgets: { readonly maxRequests?: number | undefined; readonly maxMinutes?: number | undefined };
   readonly maxRateLimitWaitMinutes: number;
+  /** Which run statuses fail the step or exit non-zero. @default 'partial' */
+  readonly failOn: FailOn;
   readonly artifact: { readonly name: string; readonly retentionDays?: number | undefined };
   readonly cacheKeyPrefix: string;
   readonly shard?: ShardSpec | undefined;
@@ -113,11 +119,18 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Syn
     concurrency: config.concurrency ?? DEFAULT_CONCURRENCY,
     budgets: { maxRequests: config.budgets?.maxRequests, maxMinutes: config.budgets?.maxMinutes },
     maxRateLimitWaitMinutes: config.maxRateLimitWaitMinutes ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MINUTES,
+    failOn: config.failOn ?? DEFAULT_FAIL_ON,
     artifact: { name: config.artifact?.name ?? DEFAULT_ARTIFACT_NAME, retentionDays: config.artifact?.retentionDays },
     cacheKeyPrefix: config.cacheKeyPrefix ?? DEFAULT_CACHE_KEY_PREFIX,
     shard,
     output: { dir: config.output?.dir, stateDir: config.output?.stateDir },
   };
+}
+
+/** True when a run of `status` fails the step (the action) or exits non-zero (the CLI) under `failOn`. */
+export function failsRun(status: RunStatus, failOn: FailOn): boolean {
+  if (failOn === 'never') return false;
+  return status === 'failed' || (failOn === 'partial' && status === 'partial');
 }
 
 function checkCloud(config: RawConfig, problems: ConfigProblem[]): SyncConfig['cloud'] {

@@ -74,4 +74,31 @@ describe('renderSummary', () => {
     expect(Buffer.byteLength(text)).toBeLessThan(MAX_SUMMARY_BYTES);
     expect(text).toContain('… and 49,970 more in manifest.json.');
   });
+
+  it('renders a partial run: a table of what failed, that the next run retries it first, and the errors', () => {
+    const partial = manifest({
+      status: 'partial',
+      stopReason: 'pull_requests failed in 2 of 42 partitions (invalid_permissions, server_error)',
+      failures: [{ stream: 'pull_requests', failed: 2, done: 40, codes: ['invalid_permissions', 'server_error'] }],
+      remaining: [],
+    });
+    const text = renderSummary(partial, { chart: false });
+    expect(text).toContain('## bbsync cloud: ⚠️ partial');
+    expect(text).toContain('### Partial: some partitions failed: pull_requests failed in 2 of 42 partitions (invalid_permissions, server_error)');
+    expect(text).toContain('| `pull_requests` | 2 | 40 | `invalid_permissions`, `server_error` |  |');
+    expect(text).toContain('**the next run retries them first**');
+    expect(text).toContain('### Errors (2)');
+  });
+
+  it('renders a failed repository listing as such', () => {
+    const failed = manifest({
+      status: 'failed',
+      stopReason: 'the repositories listing failed (server_error): the streams that depend on it did not run over every partition',
+      failures: [{ stream: 'repositories', failed: 1, done: 0, codes: ['server_error'], whole: 'listing' }],
+      remaining: [],
+    });
+    const text = renderSummary(failed, { chart: false });
+    expect(text).toContain('## bbsync cloud: ❌ failed');
+    expect(text).toContain('| `repositories` | 1 | 0 | `server_error` | the listing failed |');
+  });
 });

@@ -34,6 +34,7 @@ export const MAX_SUMMARY_BYTES = 256 * 1024;
 const STATUS: Record<RunManifest['status'], string> = {
   complete: '✅ complete',
   stopped: '⏸️ stopped early',
+  partial: '⚠️ partial',
   failed: '❌ failed',
 };
 
@@ -123,8 +124,27 @@ function renderStop(manifest: RunManifest): string {
     lines.push(`### Stopped early: ${cell(manifest.stopReason ?? 'a budget was spent')}`);
     lines.push('Everything up to the last checkpoint is saved; **the next run continues from there**.');
   } else {
-    lines.push(`### Failed: ${cell(manifest.stopReason ?? 'see the errors below')}`);
-    lines.push('Data written before the failure is in the artifact and its cursors are saved; fix the cause and re-run.');
+    const heading = manifest.status === 'partial' ? 'Partial: some partitions failed' : 'Failed';
+    lines.push(`### ${heading}: ${cell(manifest.stopReason ?? 'see the errors below', 400)}`);
+    const failures = manifest.failures ?? [];
+    if (failures.length > 0) {
+      lines.push(
+        table(
+          ['Stream', 'Failed', 'Finished', 'Codes', ''],
+          failures.map((failure) => [
+            `\`${failure.stream}\``,
+            formatCount(failure.failed),
+            formatCount(failure.done),
+            cell(failure.codes.map((code) => `\`${code}\``).join(', '), 120),
+            failure.whole === 'listing' ? 'the listing failed' : failure.whole === 'everywhere' ? 'failed in every partition' : '',
+          ]),
+          ['l', 'r', 'r', 'l', 'l'],
+        ),
+      );
+    }
+    lines.push(
+      'Data of the partitions that finished is in the artifact and their cursors are saved; the failed partitions kept their cursors and **the next run retries them first**. Fix the cause named in the errors below.',
+    );
   }
   if (manifest.remaining.length > 0) {
     const byStream = new Map<string, number>();

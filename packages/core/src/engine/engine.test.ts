@@ -241,7 +241,9 @@ describe('runSync', () => {
     const opts = options(source, { state, maxFailedFraction: 0.5 });
     const manifest = await runSync(opts);
 
-    expect(manifest.status).toBe('complete'); // 2 of 6 partitions failed: not more than half
+    // 2 of 6 partitions failed: not more than half, so not `failed`; but not `complete` either.
+    expect(manifest.status).toBe('partial');
+    expect(manifest.stopReason).toBe('pull_requests failed in 2 of 4 partitions (bad_response, invalid_permissions)');
     expect([...manifest.errors].sort((a, b) => a.partition.localeCompare(b.partition))).toEqual([
       expect.objectContaining({ stream: 'pull_requests', partition: 'acme/three', code: 'bad_response', message: 'boom' }),
       expect.objectContaining({ stream: 'pull_requests', partition: 'acme/two', code: 'invalid_permissions', status: 403, message: 'Forbidden', hint: expect.stringMatching(/scope or permission/) }),

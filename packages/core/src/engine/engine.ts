@@ -13,7 +13,9 @@ import { runPartition, type PartitionTask, type RunEnvironment } from './partiti
 import { ProgressReporter } from './progress.js';
 import { RequestAttribution } from './request-attribution.js';
 import { RunControl } from './run-control.js';
-import { RunReport } from './run-report.js';
+import type { Halt } from './run-control.js';
+import type { RunFailure } from '../output/types.js';
+import { describeFailure, RunReport } from './run-report.js';
 import { resolveSelection, type PlannedDefinition } from './selection.js';
 import { shardOf } from './shard.js';
 import { WORKSPACE_PARTITION, type ShardSpec, type SyncOptions } from './types.js';
@@ -26,8 +28,9 @@ import { WORKSPACE_PARTITION, type ShardSpec, type SyncOptions } from './types.j
  *
  * Resolves with the run's manifest, also written to `<outputDir>/manifest.json` (with the final state in
  * `state.json`) whatever the outcome: `complete`, `stopped` (deadline, request budget, cancellation, or a
- * `stop` error such as every credential being rate limited) or `failed` (a fatal or config error, or more than
- * `maxFailedFraction` of partitions failed). Rejects only for invalid options (nothing was read then) or when
+ * `stop` error such as every credential being rate limited), `partial` (some partitions failed; they are
+ * retried first next run) or `failed` (a fatal or config error, a failed repository listing, a stream that failed
+ * in every partition, or more than `maxFailedFraction` of partitions failed): see {@link runStatus}. Rejects only for invalid options (nothing was read then) or when
  * the manifest itself cannot be written.
  */
 export async function runSync<Cfg>(options: SyncOptions<Cfg>): Promise<RunManifest> {
@@ -96,14 +99,8 @@ export async function runSync<Cfg>(options: SyncOptions<Cfg>): Promise<RunManife
   const { done, failed } = report.totals();
   const tooManyFailed = failed > 0 && failed > maxFailedFraction * (done + failed);
   control.settle();
-  const halt = control.halt;
-  const status: RunManifest['status'] = halt?.kind === 'fatal' || tooManyFailed ? 'failed' : halt?.kind === 'stop' ? 'stopped' : 'complete';
-  const stopReason =
-    halt?.kind === 'fatal'
-      ? halt.reason
-      : tooManyFailed
-        ? `${failed} of ${done + failed} partitions failed (more than maxFailedFraction ${maxFailedFraction})`
-        : halt?.reason;
+  const failures = report.failures();
+  const { status, stopReason } = runStatus(control.halt, failures, { done, failed, tooManyFailed, maxFailedFraction });
   const stateAfter = options.state.snapshot();
   const manifest: RunManifest = {
     version: 1,
@@ -119,6 +116,7 @@ export async function runSync<Cfg>(options: SyncOptions<Cfg>): Promise<RunManife
     definitions: report.definitions(),
     requests: requestDelta(statsBefore, options.client.stats()),
     errors: report.errors,
+    failures,
     absences: report.absences,
     remaining: report.remaining,
     files: writer.files(),
@@ -142,6 +140,29 @@ export async function runSync<Cfg>(options: SyncOptions<Cfg>): Promise<RunManife
     fullResyncs: report.notes.full_resync,
   });
   return manifest;
+}
+
+/**
+ * The run's status, worst first: `failed` (a fatal or config error; a partition provider such as the repository
+ * listing failed; a stream failed in every partition it read; or more than `maxFailedFraction` of partitions
+ * failed), `partial` (some partitions failed), `stopped` (a graceful stop: budget, deadline, cancellation), else
+ * `complete`. A stopped run with failed partitions reports the failure: it is what needs attention.
+ */
+function runStatus(
+  halt: Halt | undefined,
+  failures: readonly RunFailure[],
+  counts: { done: number; failed: number; tooManyFailed: boolean; maxFailedFraction: number },
+): { status: RunManifest['status']; stopReason: string | undefined } {
+  const what = failures.map(describeFailure).join('; ');
+  const stopped = halt?.kind === 'stop' ? `; ${halt.reason}` : '';
+  if (halt?.kind === 'fatal') return { status: 'failed', stopReason: halt.reason };
+  if (counts.tooManyFailed || failures.some((failure) => failure.whole !== undefined)) {
+    const threshold = counts.tooManyFailed ? `${counts.failed} of ${counts.done + counts.failed} partitions failed (more than maxFailedFraction ${counts.maxFailedFraction}): ` : '';
+    return { status: 'failed', stopReason: `${threshold}${what}${stopped}` };
+  }
+  if (failures.length > 0) return { status: 'partial', stopReason: `${what}${stopped}` };
+  if (halt?.kind === 'stop') return { status: 'stopped', stopReason: halt.reason };
+  return { status: 'complete', stopReason: undefined };
 }
 
 /** Depth of the cursors in `state.json` (`streams` → stream → partition) and in the manifest (`cursorsAfter` → stream → partition). */
@@ -194,15 +215,22 @@ async function runTasks(tasks: readonly PartitionTask[], env: RunEnvironment, co
 }
 
 /**
- * Least recently committed first (never-synced partitions before all others), keeping discovery order among
+ * Failed last time first, then least recently committed (never-synced partitions before the others), keeping discovery order among
  * equals: when a budget ends runs early, successive runs make progress round-robin instead of re-reading the
  * same first partitions.
  */
 function orderByStaleness(tasks: PartitionTask[], env: RunEnvironment): PartitionTask[] {
+  // Partitions that failed last time come first (earliest failure first): their cursors did not move, and a
+  // run that a budget ends early must not leave them behind again.
+  const failedAt = (task: PartitionTask) => env.state.failure(task.planned.definition.name, task.partition.key)?.failedAt;
   const committedAt = (task: PartitionTask) => env.state.get(task.planned.definition.name, task.partition.key)?.committedAt ?? '';
+  const order = (task: PartitionTask): readonly [number, string] => {
+    const failure = failedAt(task);
+    return failure === undefined ? [1, committedAt(task)] : [0, failure];
+  };
   return tasks
-    .map((task, index) => ({ task, index, at: committedAt(task) }))
-    .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.index - b.index))
+    .map((task, index) => ({ task, index, order: order(task) }))
+    .sort((a, b) => a.order[0] - b.order[0] || (a.order[1] < b.order[1] ? -1 : a.order[1] > b.order[1] ? 1 : a.index - b.index))
     .map(({ task }) => task);
 }
 

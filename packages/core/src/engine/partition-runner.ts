@@ -74,6 +74,16 @@ function stateError(error: unknown): BbsyncError {
   });
 }
 
+/** Sets or clears a partition's failure mark; a state that cannot be written fails the run, as a commit would. */
+async function recordFailure(env: RunEnvironment, stream: string, key: string, code: string | undefined): Promise<void> {
+  try {
+    await env.state.setFailure(stream, key, code);
+  } catch (error) {
+    const failure = stateError(error);
+    env.control.fail(`${failure.code}: ${failure.message}`);
+  }
+}
+
 /**
  * Runs one partition: reads it through a context that writes to its own segment files, then makes the records
  * durable (flush) and only then commits the cursor. A `checkpoint` does the same mid-partition. On failure the
@@ -118,7 +128,9 @@ export async function runPartition(task: PartitionTask, env: RunEnvironment, rel
       // The tombstones are durable now (flushed before this commit): forget the deleted partitions' cursors, so a
       // repository that comes back under the same key is read from scratch.
       for (const key of tombstoned.splice(0)) {
-        for (const name of env.repositoryDefinitions) if (env.state.get(name, key) !== undefined) await env.state.remove(name, key);
+        for (const name of env.repositoryDefinitions) {
+          if (env.state.get(name, key) !== undefined || env.state.failure(name, key) !== undefined) await env.state.remove(name, key);
+        }
       }
     } catch (error) {
       throw stateError(error);
@@ -231,6 +243,8 @@ export async function runPartition(task: PartitionTask, env: RunEnvironment, rel
     if (!discoveryOnly) {
       if (next !== undefined) await commit(next);
       else if (!committedThisRead && previous !== undefined && !coversSelection) await commit(previous.cursor);
+      // A commit cleared an earlier failure mark; a read that committed nothing clears it here.
+      if (env.state.failure(definition.name, partition.key) !== undefined) await recordFailure(env, definition.name, partition.key, undefined);
     }
     outcome = 'done';
   } catch (error) {
@@ -246,6 +260,8 @@ export async function runPartition(task: PartitionTask, env: RunEnvironment, rel
       outcome = 'failed';
       env.report.addError(definition.name, partition, failure);
       if (failure.disposition === 'fatal' || failure.disposition === 'config') env.control.fail(`${failure.code}: ${failure.message}`);
+      // Remembered in the state, so the next run retries this partition first.
+      if (!discoveryOnly) await recordFailure(env, definition.name, partition.key, failure.code);
     }
   }
 

@@ -1,11 +1,21 @@
 import type { BbsyncError } from '../errors.js';
-import type { DefinitionCounts, RunManifest, StreamCounts } from '../output/types.js';
+import type { DefinitionCounts, RunFailure, RunManifest, StreamCounts } from '../output/types.js';
 import type { Selection } from './selection.js';
 import type { PartitionDescriptor } from './types.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type ManifestError = Mutable<RunManifest['errors'][number]>;
 type ManifestAbsence = Mutable<RunManifest['absences'][number]>;
+
+/** One line saying what failed, e.g. `repositories listing failed (server_error)` or `pipelines failed in 3 of 10 partitions (not_found)`. */
+export function describeFailure(failure: RunFailure): string {
+  const codes = failure.codes.length === 0 ? '' : ` (${failure.codes.join(', ')})`;
+  if (failure.whole === 'listing') return `the ${failure.stream} listing failed${codes}: the streams that depend on it did not run over every partition`;
+  const total = failure.failed + failure.done;
+  return failure.whole === 'everywhere'
+    ? `${failure.stream} failed in every partition (${failure.failed} of ${total})${codes}`
+    : `${failure.stream} failed in ${failure.failed} of ${total} partitions${codes}`;
+}
 
 /** What a run did, gathered while it runs, for the manifest. Record counts only include durable (flushed) records. */
 export class RunReport {
@@ -15,10 +25,13 @@ export class RunReport {
   readonly notes = { idle_skip: 0, full_resync: 0 };
   readonly #outputs = new Map<string, { records: number; deleted: number; definition: string }>();
   readonly #definitions = new Map<string, DefinitionCounts>();
+  /** Workspace definitions that discover the repository partitions: a failure there leaves the run without its work. */
+  readonly #providers = new Set<string>();
 
   constructor(selection: Selection) {
     for (const planned of selection.definitions) {
       const name = planned.definition.name;
+      if (planned.definition.providesPartitions === true) this.#providers.add(name);
       this.#definitions.set(name, {
         scope: planned.definition.scope,
         outputs: planned.outputs,
@@ -73,6 +86,26 @@ export class RunReport {
       failed += counts.failedPartitions;
     }
     return { done, failed };
+  }
+
+  /**
+   * What failed, worst first: each failed definition with its failed and finished partition counts and error
+   * codes, and whether the failure is whole (`listing`: a partition provider such as the repository listing
+   * failed, so the repository streams ran over what it found before failing, or nothing; `everywhere`: every
+   * partition it read failed). Empty when no partition failed.
+   */
+  failures(): RunFailure[] {
+    const failures: RunFailure[] = [];
+    for (const [stream, counts] of this.#definitions) {
+      if (counts.failedPartitions === 0) continue;
+      const codes = [...new Set(this.errors.filter((error) => error.stream === stream).map((error) => error.code))];
+      // "Everywhere" only when nothing of it is left for the next run either (a stop may have cut it short).
+      const everywhere = counts.partitions === 0 && !this.remaining.some((entry) => entry.stream === stream);
+      const whole = this.#providers.has(stream) ? 'listing' : everywhere ? 'everywhere' : undefined;
+      failures.push({ stream, failed: counts.failedPartitions, done: counts.partitions, codes, ...(whole === undefined ? {} : { whole }) });
+    }
+    const rank = (failure: RunFailure) => (failure.whole === 'listing' ? 0 : failure.whole === 'everywhere' ? 1 : 2);
+    return failures.sort((a, b) => rank(a) - rank(b));
   }
 
   definitions(): Record<string, DefinitionCounts> {

@@ -66,6 +66,13 @@ const routes: Record<string, Route> = {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.write('{"values": [');
   },
+  '/trickle': (req, res) => {
+    // One byte every 20 ms, never ending: never idle long enough for a body timeout.
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.write('[');
+    const timer = setInterval(() => res.write(' '), 20);
+    req.socket.on('close', () => clearInterval(timer));
+  },
   '/reset': (req) => {
     req.socket.destroy();
   },
@@ -171,6 +178,31 @@ describe('createUndiciTransport (against a local HTTP server)', () => {
       expect(error.code).toBe('network_error');
       expect(error.message).toContain('UND_ERR_BODY_TIMEOUT');
     });
+  });
+
+  it('ends a body trickling a byte at a time at the total request deadline, as network_error that is not retried', async () => {
+    await withTransport({ bodyTimeoutMs: 60_000, requestTimeoutMs: 300 }, async (transport) => {
+      const error = await failure(get(transport, '/trickle'));
+      expect(error.code).toBe('network_error');
+      expect(error.message).toContain('request deadline');
+      expect(error.disposition).toBe('skippable');
+    });
+    // Through the client: the deadline is not retried (a server that slow is not helped by asking again).
+    const transport = createUndiciTransport({ bodyTimeoutMs: 60_000, requestTimeoutMs: 300 });
+    const [credential] = parseCredentials([{ accessToken: 'trickle-token' }]);
+    const client = createApiClient({ baseUrl: `${origin}/api/2.0`, credentials: [credential!], budgets: cloudBudgets(), transport });
+    try {
+      const error = await failure(client.request({ url: '/trickle' }));
+      expect(error.code).toBe('network_error');
+      expect(client.stats().requests).toBe(1);
+    } finally {
+      await client.close();
+      await transport.close().catch(() => undefined);
+    }
+  }, 20_000);
+
+  it('refuses a request deadline that is not a positive number as config_error', () => {
+    expect(() => createUndiciTransport({ requestTimeoutMs: 0 })).toThrow(expect.objectContaining({ code: 'config_error', field: 'requestTimeoutMs' }));
   });
 
   it('maps a connection reset to network_error', async () => {

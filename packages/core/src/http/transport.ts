@@ -1,6 +1,6 @@
 /**
  * The production transport, on undici: one shared keep-alive Agent (as many sockets per origin as requests in flight),
- * connect/headers/body timeouts, a response size cap enforced while streaming, gzip/deflate/br decoding,
+ * connect/headers/body idle timeouts and a total deadline per request, a response size cap enforced while streaming, gzip/deflate/br decoding,
  * and no redirect following (undici's `request` never follows; a 3xx comes back as is and the client
  * refuses it, so credentials can only reach the configured origin).
  */
@@ -27,6 +27,14 @@ export interface UndiciTransportOptions {
   readonly headersTimeoutMs?: number | undefined;
   /** Longest silence between two body chunks. @default 30_000 */
   readonly bodyTimeoutMs?: number | undefined;
+  /**
+   * Longest time one request may take in total, from sending it to the last byte of its body. The idle
+   * timeouts above only bound the silence between two chunks: a server trickling a byte every few seconds
+   * would otherwise hold a request (and the run) open indefinitely. A request past it is `network_error`,
+   * not retried (a server that slow is not helped by asking again; the partition fails and the next run
+   * retries it). @default 300_000 (5 minutes, far above any Bitbucket page)
+   */
+  readonly requestTimeoutMs?: number | undefined;
   /** How long an idle socket is kept open. @default 30_000 */
   readonly keepAliveTimeoutMs?: number | undefined;
   /**
@@ -53,6 +61,9 @@ export interface UndiciTransport extends Transport {
 
 /** Default response size cap: 64 MiB, far above any Bitbucket page, far below memory trouble. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/** Default total deadline of one request: 5 minutes. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
 
 const NETWORK_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
@@ -118,6 +129,13 @@ const inflateRaw = promisify(zlib.inflateRaw);
 /** Creates the undici transport. Call `close()` when done so the keep-alive sockets are closed. */
 export function createUndiciTransport(options: UndiciTransportOptions = {}): UndiciTransport {
   const maxBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  if (!(Number.isFinite(requestTimeoutMs) && requestTimeoutMs > 0)) {
+    throw new BbsyncError('config_error', `requestTimeoutMs: ${String(requestTimeoutMs)} is not a positive number of milliseconds`, {
+      field: 'requestTimeoutMs',
+      hint: 'Set requestTimeoutMs to a positive number of milliseconds.',
+    });
+  }
   const ca = loadCa(options.ca);
   const agent = new Agent({
     ...(options.connections === undefined ? {} : { connections: options.connections }),
@@ -128,8 +146,33 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Und
   });
 
   async function send(request: TransportRequest): Promise<TransportResponse> {
+    // One signal for the caller's abort and the total deadline: undici stops reading the body on either.
+    // A timer of our own (cleared at the end) rather than AbortSignal.timeout, which would keep a timer and
+    // its signal alive for the whole deadline after every request.
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, requestTimeoutMs);
+    timer.unref?.();
+    const forwardAbort = () => controller.abort(request.signal?.reason);
+    if (request.signal?.aborted) forwardAbort();
+    else request.signal?.addEventListener('abort', forwardAbort, { once: true });
+    try {
+      return await receive(request, controller.signal, () => timedOut);
+    } finally {
+      clearTimeout(timer);
+      request.signal?.removeEventListener('abort', forwardAbort);
+    }
+  }
+
+  async function receive(request: TransportRequest, signal: AbortSignal, timedOut: () => boolean): Promise<TransportResponse> {
     const path = safePath(request.url);
-    const fail = (error: unknown): BbsyncError => mapTransportError(error, request.method, path, request.signal);
+    const fail = (error: unknown): BbsyncError =>
+      timedOut() && !(error instanceof BbsyncError) && request.signal?.aborted !== true
+        ? deadlineExceeded(request.method, path, requestTimeoutMs, error)
+        : mapTransportError(error, request.method, path, request.signal);
     const headers: Record<string, string> = { 'accept-encoding': 'gzip', ...request.headers };
     let response;
     try {
@@ -139,7 +182,7 @@ export function createUndiciTransport(options: UndiciTransportOptions = {}): Und
         method: request.method as 'GET',
         headers,
         body: request.body,
-        signal: request.signal,
+        signal,
       });
     } catch (error) {
       throw fail(error);
@@ -243,6 +286,16 @@ async function decode(
     }
   }
   return body;
+}
+
+function deadlineExceeded(method: string, path: string, timeoutMs: number, cause: unknown): BbsyncError {
+  return new BbsyncError('network_error', `${method} ${path}: no complete response within ${timeoutMs} ms (request deadline, requestTimeoutMs)`, {
+    method,
+    path,
+    cause,
+    disposition: 'skippable',
+    hint: 'The server answers too slowly (or trickles its body); this partition is retried on the next run. Raise requestTimeoutMs only if such slow answers are expected.',
+  });
 }
 
 function tooLarge(method: string, path: string, status: number, maxBytes: number): BbsyncError {

@@ -42,6 +42,20 @@ export interface DefinitionCounts {
   durationMs: number;
 }
 
+/** A stream definition with failed partitions in a run. */
+export interface RunFailure {
+  readonly stream: string;
+  readonly failed: number;
+  readonly done: number;
+  /** Error codes of its failed partitions. */
+  readonly codes: readonly string[];
+  /** `listing`: a partition provider (the repository listing) failed; `everywhere`: every partition it read failed. */
+  readonly whole?: 'listing' | 'everywhere' | undefined;
+}
+
+/** How a run ended, best first. */
+export type RunStatus = 'complete' | 'stopped' | 'partial' | 'failed';
+
 export interface RunManifest {
   readonly version: 1;
   readonly tool: 'bbsync';
@@ -50,8 +64,12 @@ export interface RunManifest {
   readonly runId: string;
   readonly startedAt: string;
   readonly finishedAt: string;
-  /** `complete`: every partition finished; `stopped`: a budget, cancellation or rate limit ended it early; `failed`: a fatal error or too many failed partitions. */
-  readonly status: 'complete' | 'stopped' | 'failed';
+  /**
+   * `complete`: every partition finished; `stopped`: a budget, cancellation or rate limit ended it early;
+   * `partial`: some partitions failed (retried first next run); `failed`: a fatal error, a failed repository
+   * listing, a stream that failed in every partition, or too many failed partitions. `stopReason` says what.
+   */
+  readonly status: RunStatus;
   readonly stopReason?: string | undefined;
   /** Per selected output stream. `records`/`deleted` are its own; the other counts are its definition's (see `definitions`). */
   readonly streams: Readonly<Record<string, StreamCounts>>;
@@ -59,6 +77,8 @@ export interface RunManifest {
   readonly definitions?: Readonly<Record<string, DefinitionCounts>> | undefined;
   readonly requests: { total: number; retries: number; rateLimited: number; rateLimitWaitMs: number; byCredential: readonly { index: number; label: string; requests: number }[] };
   readonly errors: readonly { stream: string; partition: string; code: string; message: string; status?: number; hint: string }[];
+  /** Per stream definition with failed partitions, worst first (absent in manifests of older versions). */
+  readonly failures?: readonly RunFailure[] | undefined;
   /** Expected absences recorded as data (a PR whose branch is gone, an empty repository). */
   readonly absences: readonly { stream: string; partition: string; what: string; status?: number }[];
   readonly remaining: readonly { stream: string; partition: string }[];

@@ -19,8 +19,7 @@ import {
   isAnswerWithoutPage,
   pageEnvelope,
   positiveInteger,
-  refuseRunaway,
-  resolveMaxPages,
+  RunawayGuard,
 } from './guards.js';
 import type { CloudPageRequest, Page, PaginateOptions } from './types.js';
 
@@ -39,7 +38,10 @@ const FAMILY = 'Bitbucket Cloud';
  * - `config_error` before sending when `pagelen` is not a positive integer or `fields` drops `next`;
  * - `bad_response` when a page has no `values` array or a malformed `next`;
  * - `pagination_error` when `next` repeats an earlier link (a loop), points to another origin (scheme, host
- *   or port: it would carry the credentials elsewhere) or carries user info, or the listing runs past `maxPages`.
+ *   or port: it would carry the credentials elsewhere) or carries user info (disposition `fatal`);
+ * - `pagination_error` (disposition `skippable`: the partition fails, the run goes on) when the listing runs
+ *   away: past `maxPages`, `maxStalePages` pages in a row without a new item, or far past the pages its
+ *   stated `size` fills (see {@link RunawayGuard}).
  *
  * A page whose `next` is refused is not yielded: a page is handed out only with a usable continuation.
  */
@@ -48,14 +50,14 @@ export async function* cloudPages<T>(
   request: CloudPageRequest,
   options?: PaginateOptions,
 ): AsyncGenerator<Page<T>, void, undefined> {
-  const maxPages = resolveMaxPages(options);
+  const guard = new RunawayGuard(options, FAMILY);
   positiveInteger(request.query.pagelen, 'query.pagelen');
   refuseFieldsWithoutNext(request.query.fields);
   const method = request.method ?? 'GET';
   const followed = firstUrl(client.baseUrl, request);
   let url: string | undefined;
   for (let index = 0; ; index++) {
-    refuseRunaway(index, maxPages, FAMILY, safePath(url ?? request.url));
+    guard.beforePage(index, safePath(url ?? request.url));
     const response = await client.request<unknown>(url === undefined ? request : { ...request, url, query: undefined });
     if (isAnswerWithoutPage(response)) return;
     const body = pageEnvelope(response, FAMILY, method);
@@ -72,6 +74,7 @@ export async function* cloudPages<T>(
       return;
     }
     url = followableNext(client.baseUrl, next, followed, response, method);
+    guard.afterPage(page.items, page.total, page.pageSize, response.path);
     yield page;
   }
 }

@@ -17,8 +17,7 @@ import {
   isAnswerWithoutPage,
   pageEnvelope,
   positiveInteger,
-  refuseRunaway,
-  resolveMaxPages,
+  RunawayGuard,
 } from './guards.js';
 import type { DataCenterPageRequest, Page, PaginateOptions } from './types.js';
 
@@ -38,7 +37,9 @@ const FAMILY = 'Bitbucket Data Center';
  * - `config_error` before sending when `limit` is not a positive integer or `start` not a non-negative one;
  * - `bad_response` when a page has no `values` array or a `nextPageStart` that is not an integer;
  * - `pagination_error` when `nextPageStart` does not move past the current `start` (a loop: it would repeat
- *   a page) or the listing runs past `maxPages`.
+ *   a page; disposition `fatal`);
+ * - `pagination_error` (disposition `skippable`: the partition fails, the run goes on) when the listing runs
+ *   away: past `maxPages`, or `maxStalePages` pages in a row without a new item (see {@link RunawayGuard}).
  *
  * A page whose continuation is refused is not yielded: a page is handed out only with a usable continuation.
  */
@@ -47,12 +48,12 @@ export async function* dataCenterPages<T>(
   request: DataCenterPageRequest,
   options?: PaginateOptions,
 ): AsyncGenerator<Page<T>, void, undefined> {
-  const maxPages = resolveMaxPages(options);
+  const guard = new RunawayGuard(options, FAMILY);
   positiveInteger(request.query.limit, 'query.limit');
   const method = request.method ?? 'GET';
   let start = firstStart(request.query.start);
   for (let index = 0; ; index++) {
-    refuseRunaway(index, maxPages, FAMILY, `${request.url}?start=${start}`);
+    guard.beforePage(index, `${request.url}?start=${start}`);
     const response = await client.request<unknown>(
       index === 0 ? request : { ...request, query: { ...request.query, start } },
     );
@@ -78,6 +79,8 @@ export async function* dataCenterPages<T>(
         { status: response.status, method, path: response.path },
       );
     }
+    // Data Center's `size` counts this page's items, not the listing's: no total to bound the pages by.
+    guard.afterPage(page.items, undefined, page.pageSize, response.path);
     start = nextPageStart;
     yield page;
   }

@@ -6,32 +6,118 @@ import { BbsyncError } from '../errors.js';
 import type { ApiResponse, QueryValue } from '../http/types.js';
 import type { PaginateOptions } from './types.js';
 
-/** Pages one listing may read unless the caller says otherwise; about a million items at 100 a page. */
-export const DEFAULT_MAX_PAGES = 10_000;
+/**
+ * Pages one listing may read unless the caller says otherwise: 200,000 items at 100 a page, more than any
+ * listing bbsync reads needs, and a small part of a day's request budget (Cloud allows about 1,000 requests an
+ * hour per identity), so a server that never ends a listing cannot spend the rate limit on it.
+ */
+export const DEFAULT_MAX_PAGES = 2_000;
+
+/**
+ * Pages in a row that bring no new item (empty, or the same items as the page before) after which a listing is
+ * given up. A real listing may have a few such pages (Data Center leaves out items the caller may not see, so
+ * a page can be empty before the last); a server that keeps sending a fresh `next` with nothing behind it
+ * would otherwise be followed to the page cap.
+ */
+export const DEFAULT_MAX_STALE_PAGES = 10;
+
+/** A positive integer option of `options` (a `config_error` naming it otherwise). */
+function positiveOption(name: 'maxPages' | 'maxStalePages', value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new BbsyncError('config_error', `${name}: must be a positive integer, got ${String(value)}`, {
+      field: name,
+      hint: `Set ${name} to a positive integer.`,
+    });
+  }
+  return value;
+}
 
 /** The page cap of `options`, checked to be a positive integer (a `config_error` otherwise). */
 export function resolveMaxPages(options: PaginateOptions | undefined): number {
-  const maxPages = options?.maxPages ?? DEFAULT_MAX_PAGES;
-  if (!Number.isSafeInteger(maxPages) || maxPages < 1) {
-    throw new BbsyncError('config_error', `maxPages: must be a positive integer, got ${String(maxPages)}`, {
-      field: 'maxPages',
-      hint: 'Set maxPages to a positive integer.',
-    });
-  }
-  return maxPages;
+  return positiveOption('maxPages', options?.maxPages ?? DEFAULT_MAX_PAGES);
 }
 
 /**
- * Throws `pagination_error` before page `index` (0-based) is requested when the listing already read
- * `maxPages` pages: a runaway (a server that never ends a listing) must not spend the whole rate limit.
+ * A runaway is a listing that does not end: it fails its partition with `pagination_error` (disposition
+ * `skippable`: the rest of the run goes on, the partition is retried first next run), not the whole run.
  */
-export function refuseRunaway(index: number, maxPages: number, family: string, path: string): void {
-  if (index < maxPages) return;
-  throw new BbsyncError(
-    'pagination_error',
-    `${family} listing did not end after ${maxPages} pages; stopped reading it (page cap, see maxPages)`,
-    { path },
-  );
+function runaway(message: string, path: string): BbsyncError {
+  return new BbsyncError('pagination_error', message, {
+    path,
+    disposition: 'skippable',
+    hint: 'The server kept sending pages past any plausible end of this listing; bbsync stopped reading it so it does not spend the rate limit. The next run retries it.',
+  });
+}
+
+/**
+ * Guards one listing against runaways, by what its data can plausibly need:
+ * - at most `maxPages` pages;
+ * - at most `maxStalePages` pages in a row without a new item (an empty page, or one repeating the page
+ *   before it, each still with a continuation);
+ * - when the server states the listing's total (Cloud `size`) and its page size, at most twice the pages
+ *   that total fills, plus two (room for rows repeated across pages and for items added while reading).
+ */
+export class RunawayGuard {
+  readonly #maxPages: number;
+  readonly #maxStalePages: number;
+  readonly #family: string;
+  #stale = 0;
+  #previous: readonly unknown[] | undefined;
+  #previousFirst: string | undefined;
+  #plausiblePages = Number.POSITIVE_INFINITY;
+  #largestTotal = -1;
+
+  constructor(options: PaginateOptions | undefined, family: string) {
+    this.#maxPages = resolveMaxPages(options);
+    this.#maxStalePages = positiveOption('maxStalePages', options?.maxStalePages ?? DEFAULT_MAX_STALE_PAGES);
+    this.#family = family;
+  }
+
+  /** Throws `pagination_error` before page `index` (0-based) is requested when the listing should have ended. */
+  beforePage(index: number, path: string): void {
+    if (index >= this.#maxPages) {
+      throw runaway(`${this.#family} listing did not end after ${this.#maxPages} pages; stopped reading it (page cap, see maxPages)`, path);
+    }
+    if (index >= this.#plausiblePages) {
+      throw runaway(
+        `${this.#family} listing said it holds ${this.#largestTotal} items but did not end after ${index} pages; stopped reading it`,
+        path,
+      );
+    }
+  }
+
+  /**
+   * Accounts a page that has a continuation (before it is handed out); throws `pagination_error` when it is
+   * the `maxStalePages`-th page in a row without a new item.
+   */
+  afterPage(items: readonly unknown[], total: number | undefined, pageSize: number | undefined, path: string): void {
+    if (total !== undefined && pageSize !== undefined && pageSize > 0 && total > this.#largestTotal) {
+      this.#largestTotal = total;
+      this.#plausiblePages = 2 * Math.ceil(total / pageSize) + 2;
+    }
+    const stale = items.length === 0 || this.#repeatsPrevious(items);
+    this.#stale = stale ? this.#stale + 1 : 0;
+    if (this.#stale >= this.#maxStalePages) {
+      throw runaway(
+        `${this.#family} listing sent ${this.#stale} pages in a row without a new item, each with a link to another page; stopped reading it (see maxStalePages)`,
+        path,
+      );
+    }
+  }
+
+  /**
+   * True when `items` are the previous page's items again. The first items are compared first (one small
+   * `JSON.stringify` each), so the full comparison runs only for a page that starts like the one before.
+   */
+  #repeatsPrevious(items: readonly unknown[]): boolean {
+    const previous = this.#previous;
+    const previousFirst = this.#previousFirst;
+    const first = JSON.stringify(items[0]);
+    this.#previous = items;
+    this.#previousFirst = first;
+    if (previous === undefined || previous.length !== items.length || previousFirst !== first) return false;
+    return items.every((item, position) => position === 0 || JSON.stringify(item) === JSON.stringify(previous[position]));
+  }
 }
 
 /** Reads a query value that must be a positive integer (`pagelen`, `limit`); a `config_error` otherwise. */

@@ -204,6 +204,85 @@ describe('cloudPages (property)', () => {
     );
   });
 
+  it('a listing that never ends (a fresh next on every page past the last item) yields every item once, then throws a skippable pagination_error within maxStalePages empty pages', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 200 }),
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 15 }),
+        cloudStyle,
+        failurePlan,
+        async (count, pagelen, maxStalePages, style, plan) => {
+          // Past the last item every page is empty and still links to a page after it.
+          const server = new FakeCloudServer({ items: rows(count), style, maxPagelen: 100, nextOverride: (_page, regular) => regular.next ?? regular.link });
+          const pageCount = Math.ceil(count / pagelen);
+          const transport = new FakeTransport(CLOUD_ORIGIN, server, failuresAt(plan, pageCount + 1));
+          const { client } = testClient(CLOUD_BASE, transport);
+          const seen: number[] = [];
+          let failure: unknown;
+          try {
+            for await (const page of cloudPages<Row>(client, { url: CLOUD_PATH, query: { pagelen } }, { maxStalePages })) seen.push(...page.items.map((row) => row.id));
+          } catch (error) {
+            failure = error;
+          }
+          expect(seen).toEqual(range(count));
+          expect(isBbsyncError(failure) && failure.code).toBe('pagination_error');
+          expect(isBbsyncError(failure) && failure.disposition).toBe('skippable');
+          // The item pages, then at most maxStalePages empty ones (fewer when the stated size ends it first).
+          expect(transport.successfulPages).toBeGreaterThanOrEqual(pageCount + (style === 'list' ? 1 : maxStalePages));
+          expect(transport.successfulPages).toBeLessThanOrEqual(pageCount + maxStalePages);
+        },
+      ),
+      { numRuns },
+    );
+  });
+
+  it('a listing that serves the same page again with a fresh next is given up after maxStalePages repeats', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 10 }),
+        async (pagelen, maxStalePages, before) => {
+          // Every page after `before` pages serves the rows of page `before` again, under a fresh link each time.
+          const page = (index: number) => rows(pagelen).map((row) => ({ id: Math.min(index, before) * pagelen + row.id }));
+          let served = 0;
+          const transport = new FakeTransport(CLOUD_ORIGIN, {
+            answer: (url) => {
+              const index = url.searchParams.has('page') ? Number(url.searchParams.get('page')) : 0;
+              served += 1;
+              return { status: 200, json: { pagelen, values: page(index), next: `${CLOUD_BASE}${CLOUD_PATH}?page=${index + 1}` }, page: index };
+            },
+          });
+          const { client } = testClient(CLOUD_BASE, transport);
+          const code = await codeOf(drain(cloudPages<Row>(client, { url: CLOUD_PATH, query: { pagelen } }, { maxStalePages })));
+          expect(code).toBe('pagination_error');
+          expect(served).toBe(before + 1 + maxStalePages);
+        },
+      ),
+      { numRuns },
+    );
+  });
+
+  it('a stated size bounds the pages: a never-ending listing stops within twice the pages its size fills, plus two', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 1, max: 20 }), async (size, pagelen) => {
+        // Fresh, non-repeating rows on every page, forever, while claiming `size` items.
+        const transport = new FakeTransport(CLOUD_ORIGIN, {
+          answer: (url) => {
+            const index = url.searchParams.has('page') ? Number(url.searchParams.get('page')) : 0;
+            const values = rows(pagelen).map((row) => ({ id: index * pagelen + row.id }));
+            return { status: 200, json: { pagelen, size, values, next: `${CLOUD_BASE}${CLOUD_PATH}?page=${index + 1}` }, page: index };
+          },
+        });
+        const { client } = testClient(CLOUD_BASE, transport);
+        expect(await codeOf(drain(cloudPages<Row>(client, { url: CLOUD_PATH, query: { pagelen } })))).toBe('pagination_error');
+        expect(transport.successfulPages).toBe(2 * Math.ceil(size / pagelen) + 2);
+      }),
+      { numRuns },
+    );
+  });
+
   it('newest first, takeWhileNewer requests exactly the pages up to the one holding the first item at or past the cursor', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -337,6 +416,55 @@ describe('dataCenterPages (property)', () => {
         const code = await codeOf(drain(dataCenterPages<Row>(client, { url: DC_PATH, query: { limit: 2 } }, { maxPages })));
         expect(code).toBe(pageCount <= maxPages ? 'none' : 'pagination_error');
         expect(transport.successfulPages).toBe(Math.min(pageCount, maxPages));
+      }),
+      { numRuns },
+    );
+  });
+
+  it('a listing whose nextPageStart never ends yields every item once, then throws a skippable pagination_error within maxStalePages empty pages', async () => {
+    await fc.assert(
+      fc.asyncProperty(sparse, fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 15 }), failurePlan, async (gaps, limit, maxStalePages, plan) => {
+        const count = gaps.length;
+        const positions = positionsFrom(gaps);
+        const afterLast = (positions.at(-1) ?? -1) + 1;
+        const server = new FakeDataCenterServer({
+          items: rows(count),
+          positions,
+          maxLimit: 1000,
+          jumpToNextVisible: false,
+          lastPage: 'stuck',
+          // Past the last item every page is empty and names a later start.
+          nextOverride: (_page, start, regular) => regular ?? Math.max(start, afterLast) + 1,
+        });
+        const pageCount = Math.ceil(count / limit);
+        const transport = new FakeTransport(DC_ORIGIN, server, failuresAt(plan, pageCount + 1));
+        const { client } = testClient(DC_BASE, transport);
+        const seen: number[] = [];
+        let failure: unknown;
+        try {
+          for await (const page of dataCenterPages<Row>(client, { url: DC_PATH, query: { limit } }, { maxStalePages })) seen.push(...page.items.map((row) => row.id));
+        } catch (error) {
+          failure = error;
+        }
+        expect(seen).toEqual(range(count));
+        expect(isBbsyncError(failure) && failure.code).toBe('pagination_error');
+        expect(isBbsyncError(failure) && failure.disposition).toBe('skippable');
+        expect(transport.successfulPages).toBe(pageCount + maxStalePages);
+      }),
+      { numRuns },
+    );
+  });
+
+  it('the stale-page cap never cuts a listing whose runs of empty pages are shorter than it', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.nat({ max: 8 }), { maxLength: 200 }), fc.integer({ min: 1, max: 4 }), dcLastPage, async (gaps, limit, lastPage) => {
+        // Raw windows of `limit` positions: a gap of g hidden items gives at most ceil(g / limit) empty pages in a row.
+        const maxStalePages = Math.max(...gaps.map((gap) => Math.ceil(gap / limit)), 0) + 1;
+        const server = new FakeDataCenterServer({ items: rows(gaps.length), positions: positionsFrom(gaps), window: 'raw', maxLimit: 1000, jumpToNextVisible: false, lastPage });
+        const transport = new FakeTransport(DC_ORIGIN, server);
+        const { client } = testClient(DC_BASE, transport);
+        const pages = await drain(dataCenterPages<Row>(client, { url: DC_PATH, query: { limit } }, { maxStalePages }));
+        expect(pages.flatMap((page) => page.items.map((row) => row.id))).toEqual(range(gaps.length));
       }),
       { numRuns },
     );

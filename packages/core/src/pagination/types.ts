@@ -14,8 +14,13 @@ export interface Page<T> {
 }
 
 export interface PaginateOptions {
-  /** Refuse to read more than this many pages of one listing (`pagination_error`). @default 10_000 */
+  /** Refuse to read more than this many pages of one listing (`pagination_error`). @default 2_000 */
   readonly maxPages?: number | undefined;
+  /**
+   * Give a listing up (`pagination_error`) after this many pages in a row without a new item: empty, or the
+   * same items as the page before, each still with a link to another page. @default 10
+   */
+  readonly maxStalePages?: number | undefined;
 }
 
 /**

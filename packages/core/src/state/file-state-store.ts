@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { systemClock, type Clock } from '../clock.js';
 import { nodeFileOps, tempPrefix, writeFileAtomic, type FileOps } from './durable-file.js';
 import { emptyState, parseState, partitionState, StateDocument } from './state-document.js';
-import type { PartitionState, StateStore, SyncState } from './types.js';
+import type { FailedPartition, PartitionState, StateStore, SyncState } from './types.js';
 
 export interface FileStateStoreOptions {
   /** Stamps `committedAt`. @default systemClock */
@@ -81,6 +81,17 @@ export class FileStateStore implements StateStore {
 
   remove(stream: string, partitionKey: string): Promise<void> {
     this.#document.remove(stream, partitionKey);
+    return this.#scheduleWrite();
+  }
+
+  failure(stream: string, partitionKey: string): FailedPartition | undefined {
+    return this.#document.failure(stream, partitionKey);
+  }
+
+  setFailure(stream: string, partitionKey: string, code: string | undefined): Promise<void> {
+    if (code === undefined && this.#document.failure(stream, partitionKey) === undefined) return Promise.resolve();
+    const failedAt = new Date(this.#clock.now()).toISOString();
+    this.#document.setFailure(stream, partitionKey, code === undefined ? undefined : { stream, partition: partitionKey, code, failedAt });
     return this.#scheduleWrite();
   }
 

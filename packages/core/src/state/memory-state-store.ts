@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../clock.js';
 import { emptyState, partitionState, StateDocument } from './state-document.js';
-import type { PartitionState, StateStore, SyncState } from './types.js';
+import type { FailedPartition, PartitionState, StateStore, SyncState } from './types.js';
 
 export interface MemoryStateStoreOptions {
   /** @default 'memory' */
@@ -44,6 +44,18 @@ export class MemoryStateStore implements StateStore {
 
   remove(stream: string, partitionKey: string): Promise<void> {
     this.#document.remove(stream, partitionKey);
+    this.commits += 1;
+    return Promise.resolve();
+  }
+
+  failure(stream: string, partitionKey: string): FailedPartition | undefined {
+    return this.#document.failure(stream, partitionKey);
+  }
+
+  setFailure(stream: string, partitionKey: string, code: string | undefined): Promise<void> {
+    if (code === undefined && this.#document.failure(stream, partitionKey) === undefined) return Promise.resolve();
+    const failedAt = new Date(this.#clock.now()).toISOString();
+    this.#document.setFailure(stream, partitionKey, code === undefined ? undefined : { stream, partition: partitionKey, code, failedAt });
     this.commits += 1;
     return Promise.resolve();
   }

@@ -1,5 +1,5 @@
 import { BbsyncError } from '../errors.js';
-import type { PartitionState, SyncState } from './types.js';
+import type { FailedPartition, PartitionState, SyncState } from './types.js';
 
 /** The only state document version this code reads and writes. */
 export const STATE_VERSION = 1;
@@ -50,7 +50,25 @@ export function parseState(text: string, scope: string, where: string): SyncStat
       }
     }
   }
-  return { version: STATE_VERSION, scope, streams: streams as SyncState['streams'] };
+  const failed = parseFailed(document.failed, where);
+  return { version: STATE_VERSION, scope, streams: streams as SyncState['streams'], ...(failed.length === 0 ? {} : { failed }) };
+}
+
+/** The optional `failed` list of a state document (absent in documents written before it existed). */
+function parseFailed(value: unknown, where: string): FailedPartition[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw stateError(where, '`failed` is not a list');
+  return value.map((entry: unknown, index) => {
+    if (!isRecord(entry) || typeof entry.stream !== 'string' || typeof entry.partition !== 'string' || typeof entry.code !== 'string' || typeof entry.failedAt !== 'string') {
+      throw stateError(where, `failed[${index}] is not a failed partition ({stream, partition, code, failedAt})`);
+    }
+    return { stream: entry.stream, partition: entry.partition, code: entry.code, failedAt: entry.failedAt };
+  });
+}
+
+/** The key of a failure mark: both parts, unambiguous whatever they contain. */
+function failureKey(stream: string, key: string): string {
+  return JSON.stringify([stream, key]);
 }
 
 /** Copies a JSON value, so a caller mutating its cursor object later cannot change what was committed. */
@@ -130,9 +148,12 @@ export class StateDocument {
   readonly #recent = new Map<Entry, true>();
   /** Streams listed whole: their states stay parsed. */
   readonly #pinned = new Set<string>();
+  /** Failure marks by {@link failureKey}, in the order they were made. */
+  readonly #failures = new Map<string, FailedPartition>();
 
   constructor(state: SyncState) {
     this.scope = state.scope;
+    for (const failure of state.failed ?? []) this.#failures.set(failureKey(failure.stream, failure.partition), { ...failure });
     for (const [stream, partitions] of Object.entries(copyJson(state.streams) as StreamStates)) {
       const entries: Record<string, Entry> = (this.#entries[stream] = {});
       for (const [key, partition] of Object.entries(partitions)) {
@@ -155,7 +176,26 @@ export class StateDocument {
     return out;
   }
 
+  /** The failure mark of a partition. */
+  failure(stream: string, key: string): FailedPartition | undefined {
+    return this.#failures.get(failureKey(stream, key));
+  }
+
+  /** All failure marks, oldest first. */
+  failures(): readonly FailedPartition[] {
+    return [...this.#failures.values()];
+  }
+
+  /** Sets (or, with `undefined`, clears) a partition's failure mark. */
+  setFailure(stream: string, key: string, failure: FailedPartition | undefined): void {
+    const id = failureKey(stream, key);
+    this.#failures.delete(id);
+    if (failure !== undefined) this.#failures.set(id, failure);
+  }
+
+  /** Sets a partition's state; a commit clears its failure mark. */
   set(stream: string, key: string, state: PartitionState): void {
+    this.#failures.delete(failureKey(stream, key));
     const entries = (this.#entries[stream] ??= {});
     const previous = entries[key];
     if (previous !== undefined) this.#recent.delete(previous);
@@ -165,6 +205,7 @@ export class StateDocument {
   }
 
   remove(stream: string, key: string): void {
+    this.#failures.delete(failureKey(stream, key));
     const entries = this.#entries[stream];
     const entry = entries?.[key];
     if (entries === undefined || entry === undefined) return;
@@ -189,7 +230,8 @@ export class StateDocument {
         else Object.defineProperty(partitions, key, { enumerable: true, configurable: true, get: () => parseEntry(bytes as Buffer, valueAt) });
       }
     }
-    return { version: STATE_VERSION, scope: this.scope, streams };
+    const failed = this.failures();
+    return { version: STATE_VERSION, scope: this.scope, streams, ...(failed.length === 0 ? {} : { failed }) };
   }
 
   /** The document as JSON text: `JSON.stringify(document, null, 2)` and a newline. */
@@ -227,6 +269,11 @@ export class StateDocument {
       parts.push(Buffer.from('\n    }'));
     }
     if (streams.length > 0) parts.push(Buffer.from('\n  }'));
+    // Written only when a partition failed, so a state without failures reads as it always did.
+    if (this.#failures.size > 0) {
+      const failed = JSON.stringify([...this.#failures.values()], null, 2).replaceAll('\n', '\n  ');
+      parts.push(Buffer.from(`,\n  "failed": ${failed}`));
+    }
     parts.push(Buffer.from('\n}\n'));
     // Everything has bytes now: the parsed states of partitions not used lately can go.
     this.#trim();

@@ -4,6 +4,22 @@ export interface SyncState {
   /** Which source and scope this state belongs to (e.g. `cloud:https://api.bitbucket.org/2.0:workspace`); a mismatch is a config error. */
   readonly scope: string;
   readonly streams: Readonly<Record<string, Readonly<Record<string, PartitionState>>>>;
+  /**
+   * Partitions whose last read failed (their cursors did not advance), so the next run retries them first.
+   * A list, not an object keyed by data. Absent when none failed.
+   */
+  readonly failed?: readonly FailedPartition[] | undefined;
+}
+
+/** A partition whose last read failed. Cleared by its next commit (or a successful read that commits nothing). */
+export interface FailedPartition {
+  readonly stream: string;
+  /** The canonical partition key (`''` for a workspace stream). */
+  readonly partition: string;
+  /** The error code it failed with. */
+  readonly code: string;
+  /** ISO time of the failure. */
+  readonly failedAt: string;
 }
 
 export interface PartitionState<C = unknown> {
@@ -28,7 +44,14 @@ export interface StateStore {
   /** All partitions of a stream, as last committed. */
   partitions(stream: string): Readonly<Record<string, PartitionState>>;
   commit(stream: string, partitionKey: string, cursor: unknown, partition?: unknown, outputs?: readonly string[]): Promise<void>;
-  /** Removes a partition's state (after its deletion marker is durably written). */
+  /** Removes a partition's state (after its deletion marker is durably written), and its failure mark. */
   remove(stream: string, partitionKey: string): Promise<void>;
+  /** The failure mark of a partition, if its last read failed. */
+  failure(stream: string, partitionKey: string): FailedPartition | undefined;
+  /**
+   * Marks a partition failed with `code` (durably, like a commit), or clears its mark (`undefined`). A commit
+   * of the partition clears its mark too.
+   */
+  setFailure(stream: string, partitionKey: string, code: string | undefined): Promise<void>;
   snapshot(): SyncState;
 }

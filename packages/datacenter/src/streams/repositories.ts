@@ -2,7 +2,9 @@
  * `repositories`: discovers the repository partitions every repository-scoped stream reads.
  *
  * One listing per run: `GET /repos` (every repository the caller can read, across projects) or, when projects
- * are configured, `GET /projects/{key}/repos` per project; both at `limit=pageSize`.
+ * are configured, `GET /projects/{key}/repos` per project; both at `limit=pageSize`. When `GET /repos` itself
+ * does not answer (404 or 403: an older server, or a proxy or token that allows only project paths), the
+ * repositories are listed per project instead, over `GET /projects`, before the listing is given up.
  *
  * Each repository record carries its default branch (`defaultBranch`, `defaultBranchRef`), read with one
  * `GET …/branches/default` per repository (several in flight). That request also names the tip commit, which
@@ -19,15 +21,15 @@
  * engine write a partition tombstone, which drops the repository's records of every stream when merging.
  */
 import { isBbsyncError, type PartitionContext, type StreamDefinition } from '@bbsync/core';
-import type { DcRepository } from '../api-types.js';
+import type { DcProject, DcRepository } from '../api-types.js';
 import { mapConcurrently } from '../concurrency.js';
 import type { DataCenterConfig } from '../config.js';
 import { defaultBranchFields, readRepositoryHead, type RepositoryHead } from '../default-branch.js';
 import { confirmedGone } from '../gone.js';
-import { pageListing, type PageListing } from '../listing.js';
+import { listing, pageListing, type PageListing } from '../listing.js';
 import { OUTPUTS } from '../outputs.js';
 import { repositoryName, repositoryPartition, repositoryRef } from '../partition.js';
-import { projectReposPath, REPOS_PATH, repositoryPath } from '../paths.js';
+import { PROJECTS_PATH, projectReposPath, REPOS_PATH, repositoryPath } from '../paths.js';
 import { repositorySelector } from '../repository-filter.js';
 
 /** Cursor: the repositories provided last time, and configured default branches learned for empty ones. */
@@ -44,11 +46,32 @@ type Context = PartitionContext<any, RepositoriesCursor, DataCenterConfig>;
 /** Default-branch reads in flight at once (the client's own limit still applies). */
 const HEAD_READS_IN_FLIGHT = 8;
 
-function repositoryListings(ctx: Context): PageListing<DcRepository>[] {
+/** One listing of repositories; `project` names the project of a per-project listing. */
+interface RepositoryListing {
+  readonly pages: PageListing<DcRepository>;
+  readonly project?: string | undefined;
+}
+
+/**
+ * The listings to read, lazily, each after the one before it was read to its end (so whether `GET /repos`
+ * answered is known before the fallback is chosen).
+ */
+async function* repositoryListings(ctx: Context): AsyncGenerator<RepositoryListing> {
   const common = { limit: ctx.config.pageSize, context: { stream: ctx.stream }, signal: ctx.signal };
-  if (ctx.config.projects.length === 0) return [pageListing<DcRepository>(ctx.client, { ...common, url: REPOS_PATH })];
-  // A configured project that does not exist (or is not visible) answers 404/401: reported, not fatal.
-  return ctx.config.projects.map((key) => pageListing<DcRepository>(ctx.client, { ...common, url: projectReposPath(key), expect: [401, 404] }));
+  // A project that does not exist (or is not visible) answers 404/401/403: reported, not fatal.
+  const ofProject = (key: string): RepositoryListing => ({
+    pages: pageListing<DcRepository>(ctx.client, { ...common, url: projectReposPath(key), expect: [401, 403, 404] }),
+    project: key,
+  });
+  if (ctx.config.projects.length > 0) {
+    for (const key of ctx.config.projects) yield ofProject(key);
+    return;
+  }
+  const everything = pageListing<DcRepository>(ctx.client, { ...common, url: REPOS_PATH, expect: [403, 404] });
+  yield { pages: everything };
+  if (everything.answeredWith === undefined) return;
+  ctx.logger.warn('GET /repos did not answer; listing repositories per project instead', { status: everything.answeredWith });
+  for await (const project of listing<DcProject>(ctx.client, { ...common, url: PROJECTS_PATH })) yield ofProject(project.key);
 }
 
 export const repositoriesStream: StreamDefinition<any, RepositoriesCursor, DataCenterConfig> = {
@@ -61,8 +84,7 @@ export const repositoriesStream: StreamDefinition<any, RepositoriesCursor, DataC
     const selected = repositorySelector(ctx.config);
     const seen: Record<string, string> = {};
     const configured: Record<string, string> = {};
-    const listings = repositoryListings(ctx);
-    for (const [index, pages] of listings.entries()) {
+    for await (const { pages, project } of repositoryListings(ctx)) {
       for await (const page of pages) {
         const repositories = page.items.filter((repository) => {
           const key = String(repository.id);
@@ -78,9 +100,8 @@ export const repositoriesStream: StreamDefinition<any, RepositoriesCursor, DataC
           ctx.provide(repositoryPartition(repository, head));
         }
       }
-      if (pages.answeredWith !== undefined) {
-        const project = ctx.config.projects[index];
-        ctx.logger.warn('Configured project could not be listed', { project, status: pages.answeredWith });
+      if (pages.answeredWith !== undefined && project !== undefined) {
+        ctx.logger.warn('Project could not be listed', { project, status: pages.answeredWith });
         ctx.absence(`repositories of project ${project}`, pages.answeredWith);
       }
     }

@@ -29,7 +29,7 @@ export const READY_MARKER = 'BBSYNC_E2E_READY';
 
 /** What a child reports about its run. */
 export interface SyncOutcome {
-  readonly status: 'complete' | 'stopped' | 'failed' | 'threw';
+  readonly status: 'complete' | 'stopped' | 'partial' | 'failed' | 'threw';
   readonly stopReason?: string;
   readonly requests?: number;
   readonly retries?: number;
