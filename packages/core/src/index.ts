@@ -31,6 +31,7 @@ export { writeFileAtomic, syncDir, type DurableFileData, type FileOps } from './
 export { mergeRuns, type MergeOptions, type SnapshotManifest, type SnapshotStreamCounts } from './output/merge.js';
 export { readRecords, listSegments, type SegmentFile } from './output/read-records.js';
 export * from './output/run-writer.js';
+export { orderMergeInputs, orderRunFolders, runStartedAt, RUN_STARTED_FILE, type RunStartMarker } from './output/run-start.js';
 export { safePartitionName } from './output/safe-name.js';
 export * from './config/repository-filter.js';
 export * from './config/fields.js';

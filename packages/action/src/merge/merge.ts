@@ -3,7 +3,7 @@
  * deleted per stream are then counted by comparing primary keys with the previous snapshot (a key set per
  * stream in memory, so this costs one pass over the previous snapshot, the runs and the new snapshot).
  */
-import { mergeRuns, readRecords, type SnapshotManifest } from '@bbsync/core';
+import { mergeRuns, orderMergeInputs, readRecords, type SnapshotManifest } from '@bbsync/core';
 
 export interface StreamChange {
   /** Records in the new snapshot. */
@@ -32,9 +32,13 @@ async function keysByStream(dir: string, liveOnly: boolean): Promise<Map<string,
   return keys;
 }
 
-/** Merges `previous` (if any) and `runs` (oldest first) into `outputDir`; reports what changed per stream. */
+/**
+ * Merges `previous` (if any) and `runs` (in any order) into `outputDir`; reports what changed per stream. Later
+ * inputs win, so they are folded in the order their runs started (core's `orderMergeInputs`: a killed run has no
+ * manifest, hence no finish time, but always its start marker).
+ */
 export async function mergeWithReport(options: { previous?: string | undefined; runs: readonly string[]; outputDir: string }): Promise<MergeReport> {
-  const inputs = options.previous ? [options.previous, ...options.runs] : [...options.runs];
+  const inputs = await orderMergeInputs(options.runs, options.previous);
   const snapshot = await mergeRuns({ inputs, outputDir: options.outputDir });
   const before = options.previous ? await keysByStream(options.previous, true) : new Map<string, Set<string>>();
   const after = await keysByStream(options.outputDir, true);
@@ -65,3 +69,4 @@ export async function mergeWithReport(options: { previous?: string | undefined; 
   }
   return { snapshot, streams };
 }
+

@@ -44,7 +44,7 @@ export async function runSync<Cfg>(options: SyncOptions<Cfg>): Promise<RunManife
 
   const statsBefore = options.client.stats();
   const stateBefore = options.state.snapshot();
-  const writer = await RunWriter.create(options.outputDir, { gzip: options.gzip });
+  const writer = await RunWriter.create(options.outputDir, { gzip: options.gzip, runId, startedAt });
   const control = new RunControl({ clock, client: options.client, budgets: options.budgets, signal: options.signal });
   const report = new RunReport(selection);
   const counters = () => {
