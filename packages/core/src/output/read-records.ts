@@ -95,20 +95,35 @@ export async function* readLines(file: Pick<SegmentFile, 'path' | 'gzip'>, maxLi
   }
   // Iterating the stream itself (not readline) makes a read or gunzip error (a truncated file) throw here.
   const decoder = new StringDecoder('utf8');
-  let rest = '';
+  // The start of the line being read, in pieces: only each new chunk is searched for a line end, so a long line
+  // costs its length, not its length times the chunks it spans.
+  let pieces: string[] = [];
+  let pendingChars = 0;
+  const take = (text: string): string[] => {
+    const lines: string[] = [];
+    let from = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', from)) {
+      if (pendingChars + end - from > maxLineChars) throw new LineTooLongError(maxLineChars);
+      pieces.push(text.slice(from, end));
+      lines.push(pieces.join(''));
+      pieces = [];
+      pendingChars = 0;
+      from = end + 1;
+    }
+    if (from < text.length) {
+      pendingChars += text.length - from;
+      if (pendingChars > maxLineChars) throw new LineTooLongError(maxLineChars);
+      pieces.push(text.slice(from));
+    }
+    return lines;
+  };
   try {
     for await (const chunk of input) {
-      const lines = (rest + decoder.write(chunk as Buffer)).split('\n');
-      rest = lines.pop() as string;
-      for (const line of lines) {
-        if (line.length > maxLineChars) throw new LineTooLongError(maxLineChars);
-        if (line.length > 0) yield line;
-      }
-      if (rest.length > maxLineChars) throw new LineTooLongError(maxLineChars);
+      for (const line of take(decoder.write(chunk as Buffer))) if (line.length > 0) yield line;
     }
-    rest += decoder.end();
-    if (rest.length > maxLineChars) throw new LineTooLongError(maxLineChars);
-    if (rest.length > 0) yield rest;
+    take(decoder.end());
+    const last = pieces.join('');
+    if (last.length > 0) yield last;
   } finally {
     input.destroy();
     raw.destroy();

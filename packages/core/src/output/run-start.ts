@@ -44,26 +44,35 @@ const TIME_NAME = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z/;
  * time in the folder's name.
  */
 export async function runStartedAt(dir: string): Promise<number | undefined> {
+  return (await startOf(dir))?.at;
+}
+
+async function startOf(dir: string): Promise<{ at: number; snapshot: boolean } | undefined> {
   const marker = await readJsonObject(join(dir, RUN_STARTED_FILE));
   const fromMarker = isoTime(marker?.startedAt);
-  if (fromMarker !== undefined) return fromMarker;
+  if (fromMarker !== undefined) return { at: fromMarker, snapshot: false };
   const manifest = await readJsonObject(join(dir, 'manifest.json'));
-  if (manifest !== undefined) {
-    const fromManifest = manifest.kind === 'snapshot' ? (isoTime(manifest.inputsStartedAt) ?? isoTime(manifest.createdAt)) : isoTime(manifest.startedAt);
-    if (fromManifest !== undefined) return fromManifest;
+  if (manifest?.kind === 'snapshot') {
+    const at = isoTime(manifest.inputsStartedAt) ?? isoTime(manifest.createdAt);
+    if (at !== undefined) return { at, snapshot: true };
+  } else if (manifest !== undefined) {
+    const at = isoTime(manifest.startedAt);
+    if (at !== undefined) return { at, snapshot: false };
   }
   const named = TIME_NAME.exec(basename(dir));
-  return named === null ? undefined : isoTime(`${named[1]}T${named[2]}:${named[3]}:${named[4]}.${named[5]}Z`);
+  const at = named === null ? undefined : isoTime(`${named[1]}T${named[2]}:${named[3]}:${named[4]}.${named[5]}Z`);
+  return at === undefined ? undefined : { at, snapshot: false };
 }
 
 /**
- * Run or snapshot folders in fold order: by when their run started, oldest first (shards of one run, started
- * together, by path). A folder whose start cannot be told is refused rather than guessed at: folding it in the
- * wrong place would silently undo newer data.
+ * Run or snapshot folders in fold order: by when their run started, oldest first; a snapshot after the runs that
+ * started at the same instant as its newest run (it holds them); shards of one run, started together, by path. A
+ * folder whose start cannot be told is refused rather than guessed at: folding it in the wrong place would
+ * silently undo newer data.
  */
 export async function orderRunFolders(dirs: readonly string[]): Promise<string[]> {
-  const started = await Promise.all(dirs.map(async (dir) => ({ dir, at: await runStartedAt(dir) })));
-  const unknown = started.filter((entry) => entry.at === undefined).map((entry) => entry.dir);
+  const started = await Promise.all(dirs.map(async (dir) => ({ dir, start: await startOf(dir) })));
+  const unknown = started.filter((entry) => entry.start === undefined).map((entry) => entry.dir);
   if (unknown.length > 0) {
     throw configError(
       'inputs',
@@ -71,7 +80,10 @@ export async function orderRunFolders(dirs: readonly string[]): Promise<string[]
       'run folders written by bbsync, or a folder name starting with its UTC start time such as 2026-11-24T11-05-00-123Z',
     );
   }
-  return started.sort((a, b) => (a.at as number) - (b.at as number) || (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0)).map((entry) => entry.dir);
+  const known = started as { dir: string; start: { at: number; snapshot: boolean } }[];
+  return known
+    .sort((a, b) => a.start.at - b.start.at || Number(a.start.snapshot) - Number(b.start.snapshot) || (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0))
+    .map((entry) => entry.dir);
 }
 
 /**
