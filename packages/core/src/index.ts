@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './clock.js';
 export * from './logger.js';
+export { dataKeyed } from './data-keyed.js';
 export type * from './http/types.js';
 export type * from './pagination/types.js';
 export type * from './state/types.js';

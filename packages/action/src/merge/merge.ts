@@ -50,7 +50,8 @@ export async function mergeWithReport(options: { previous?: string | undefined; 
       touched.set(stream, set);
     }
   }
-  const streams: Record<string, StreamChange> = {};
+  // A Map, then own properties: stream names come from folder names and may be `__proto__`.
+  const streams = new Map<string, StreamChange>();
   for (const stream of new Set([...before.keys(), ...after.keys(), ...Object.keys(snapshot.streams)])) {
     // Internal bookkeeping (partition tombstones) is not a dataset stream: it stays in the snapshot, out of reports.
     if (stream.startsWith('_')) continue;
@@ -65,8 +66,8 @@ export async function mergeWithReport(options: { previous?: string | undefined; 
     }
     let deleted = 0;
     for (const key of old) if (!now.has(key)) deleted += 1;
-    streams[stream] = { records: now.size, added, updated, deleted };
+    streams.set(stream, { records: now.size, added, updated, deleted });
   }
-  return { snapshot, streams };
+  return { snapshot, streams: Object.fromEntries(streams) };
 }
 

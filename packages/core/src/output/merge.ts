@@ -120,17 +120,19 @@ export async function mergeRuns(options: MergeOptions): Promise<SnapshotManifest
   };
   // Created only when a stream needs buckets (by `mkdir -p` of its bucket folder).
   const temp = join(options.outputDir, TEMP_FOLDER);
-  const counts: Record<string, SnapshotStreamCounts> = {};
+  // A Map: stream names come from folder names (data), and a stream may be called `__proto__`.
+  const counts = new Map<string, SnapshotStreamCounts>();
   try {
     const settings = { outputDir: options.outputDir, temp, gzip, bucketBytes, maxFileBytes, dropped, read };
     await forEachConcurrently(streams, STREAM_CONCURRENCY, async (stream) => {
       const files = listings.flatMap((listing) => listing.get(stream) ?? []);
-      counts[stream] = await mergeStream(stream, files, settings);
+      counts.set(stream, await mergeStream(stream, files, settings));
     });
   } finally {
     if (streams.length > 0) await rm(temp, { recursive: true, force: true });
   }
-  const sortedCounts = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)));
+  // Object.fromEntries defines own properties, so a `__proto__` stream is an entry of the manifest like any other.
+  const sortedCounts = Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : 1)));
   await syncDir(join(options.outputDir, STREAMS_FOLDER));
   const starts = (await Promise.all(options.inputs.map((input) => runStartedAt(input)))).filter((at) => at !== undefined);
   const manifest: SnapshotManifest = {
