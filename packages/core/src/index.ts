@@ -25,6 +25,7 @@ export * from './http/url.js';
 export * from './http/client.js';
 export * from './http/memory-transport.js';
 export { runSync } from './engine/engine.js';
+export { NotFoundMemo } from './engine/not-found-memo.js';
 export { shardOf } from './engine/shard.js';
 export { FileStateStore, type FileStateStoreOptions } from './state/file-state-store.js';
 export { MemoryStateStore, type MemoryStateStoreOptions } from './state/memory-state-store.js';
