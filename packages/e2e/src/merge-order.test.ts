@@ -4,8 +4,8 @@
  * undid what it had recorded: a deleted repository came back with its children, a rename was reverted, retitles
  * were lost.
  *
- * Scenario (both connectors' crash suites only ever killed the first run): run A completes; the data changes (a
- * repository deleted, one renamed, pull requests retitled); run B is SIGKILLed once its deletion markers and some
+ * Scenario, for both connectors (the crash suites only ever killed the first run): run A completes; the data
+ * changes (a repository deleted, one renamed on Cloud, pull requests retitled); run B is SIGKILLed once its deletion markers and some
  * retitled pull requests are durable; run C completes from the state B left. The CLI's merge of all three
  * folders, given in glob order, must equal the simulator's ground truth.
  */
@@ -14,11 +14,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
 import { loadConnector } from './support/connectors.js';
-import { NO_DIFFERENCE, UNLIMITED_RATES, cleanDiff, connectorSetup, scratchDir, startChildSync } from './support/harness.js';
+import { APIS, NO_DIFFERENCE, UNLIMITED_RATES, cleanDiff, connectorSetup, scratchDir, startChildSync } from './support/harness.js';
 import { loadCore, startSimulator } from './support/parts.js';
 import { startProxy } from './support/proxy.js';
 import type { Simulator } from './support/sim-types.js';
-import type { SyncJob } from './support/sync-job.js';
+import type { ApiKind, SyncJob } from './support/sync-job.js';
 import { actualRecords, diffRecords, expectedRecords } from './support/truth.js';
 
 let sim: Simulator;
@@ -43,6 +43,53 @@ interface CloudChanges {
   updatePullRequest(repo: string, id: number, options: { title?: string }): void;
 }
 
+/** The parts of the Data Center control API this scenario uses beyond sim-types.ts. */
+interface DataCenterChanges {
+  deleteRepository(o: { projectKey: string; slug: string }): void;
+  openPullRequest(o: { projectKey: string; slug: string; title?: string }): { id?: unknown };
+  updatePullRequest(o: { projectKey: string; slug: string; id: number; title?: string }): unknown;
+}
+
+/** The data changes of the scenario, per API: three repositories, the first to delete, the second to rename (Cloud only). */
+interface Changes {
+  readonly repositories: readonly [string, string, string];
+  openPullRequest(repo: string, title: string): number;
+  deleteRepository(repo: string): void;
+  /** Renames the repository; returns the name it is known by afterwards (Data Center: no rename, the same). */
+  renameRepository(repo: string): string;
+  retitle(repo: string, id: number, title: string): void;
+}
+
+function changes(api: ApiKind): Changes {
+  if (api === 'cloud') {
+    const control = sim.cloud.control as unknown as CloudChanges;
+    return {
+      repositories: control.repositories().slice(0, 3) as [string, string, string],
+      openPullRequest: (repo, title) => control.openPullRequest(repo, { title, commits: 1 }),
+      deleteRepository: (repo) => control.deleteRepository(repo),
+      renameRepository: (repo) => control.renameRepository(repo, `${repo} renamed`),
+      retitle: (repo, id, title) => control.updatePullRequest(repo, id, { title }),
+    };
+  }
+  const control = sim.datacenter.control as unknown as DataCenterChanges;
+  // `project/slug`, split back for the control calls.
+  const names = sim.datacenter
+    .groundTruth()
+    .repositories.map((repo) => `${(repo.project as { key: string }).key}/${String(repo.slug)}`)
+    .slice(0, 3) as [string, string, string];
+  const where = (repo: string) => {
+    const [projectKey, slug] = repo.split('/') as [string, string];
+    return { projectKey, slug };
+  };
+  return {
+    repositories: names,
+    openPullRequest: (repo, title) => Number(control.openPullRequest({ ...where(repo), title }).id),
+    deleteRepository: (repo) => control.deleteRepository(where(repo)),
+    renameRepository: (repo) => repo,
+    retitle: (repo, id, title) => control.updatePullRequest({ ...where(repo), id, title }),
+  };
+}
+
 /** True once `dir/streams/<stream>` holds a finished (renamed, durable) segment. */
 function hasFinishedSegment(dir: string, stream: string): boolean {
   const folder = join(dir, 'streams', stream);
@@ -50,13 +97,14 @@ function hasFinishedSegment(dir: string, stream: string): boolean {
 }
 
 describe('merge folds run folders by their start, a killed later run included', { timeout: 240_000 }, () => {
-  it('cloud: complete A, changes, B killed after its deletion markers and some retitles, complete C: merge of runs/* equals the truth', async () => {
-    const control = sim.cloud.control as unknown as CloudChanges;
-    const [deleted, renamed, other] = control.repositories() as [string, string, string];
+  it.each(APIS)('%s: complete A, changes, B killed after its deletion markers and some retitles, complete C: merge of runs/* equals the truth', async (api) => {
+    const change = changes(api);
+    const [deleted, renamed, other] = change.repositories;
     // Open pull requests to retitle later, in the two repositories that stay.
-    const opened = [renamed, other].flatMap((repo) => Array.from({ length: 5 }, (_, i) => ({ repo, id: control.openPullRequest(repo, { title: `before ${i}`, commits: 1 }) })));
+    const opened = [renamed, other].flatMap((repo) => Array.from({ length: 5 }, (_, i) => ({ repo, id: change.openPullRequest(repo, `before ${i}`) })));
 
-    const runs = join(scratch.path, 'runs');
+    const root = join(scratch.path, api);
+    const runs = join(root, 'runs');
     let killB: (() => void) | undefined;
     let killedAt = 0;
     const proxy = await startProxy(sim.origin, {
@@ -72,12 +120,12 @@ describe('merge folds run folders by their start, a killed later run included', 
       },
     });
     try {
-      const { config, credentials } = connectorSetup('cloud', sim, proxy.origin);
+      const { config, credentials } = connectorSetup(api, sim, proxy.origin);
       const job = (run: number): SyncJob => ({
-        api: 'cloud',
+        api,
         config,
         credentials,
-        stateFile: join(scratch.path, 'state', 'state.json'),
+        stateFile: join(root, 'state', 'state.json'),
         runDir: join(runs, `run-${run}`),
         runId: `run-${run}`,
         // One partition at a time: B is killed between the pull requests of one repository and the next.
@@ -87,9 +135,9 @@ describe('merge folds run folders by their start, a killed later run included', 
       const a = await startChildSync(job(1)).done;
       expect(a.outcome?.status, a.stdout + a.stderr).toBe('complete');
 
-      control.deleteRepository(deleted);
-      const newSlug = control.renameRepository(renamed, `${renamed} renamed`);
-      for (const { repo, id } of opened) control.updatePullRequest(repo === renamed ? newSlug : repo, id, { title: `retitled ${repo} #${id}` });
+      change.deleteRepository(deleted);
+      const newName = change.renameRepository(renamed);
+      for (const { repo, id } of opened) change.retitle(repo === renamed ? newName : repo, id, `retitled ${repo} #${id}`);
 
       const b = startChildSync(job(2));
       killB = () => b.run.child.kill('SIGKILL');
@@ -108,20 +156,22 @@ describe('merge folds run folders by their start, a killed later run included', 
     // As a shell expands runs/*: name order, which here is also start order; then shuffled: the order given must not matter.
     const folders = ['run-1', 'run-2', 'run-3'].map((name) => join(runs, name));
     const core = await loadCore();
-    const connector = await loadConnector('cloud');
+    const connector = await loadConnector(api);
     for (const [index, order] of [folders, [folders[2], folders[0], folders[1]] as string[]].entries()) {
-      const out = join(scratch.path, `merged-${index}`);
-      const merged = await runCli(['merge', '--out', out, ...order], {}, scratch.path);
+      const out = join(root, `merged-${index}`);
+      const merged = await runCli(['merge', '--out', out, ...order], {}, root);
       expect(merged.code, merged.stdout + merged.stderr).toBe(0);
       const { records, duplicates } = await actualRecords(core.readRecords, out);
-      const diff = diffRecords(expectedRecords('cloud', sim, connector), records);
+      const diff = diffRecords(expectedRecords(api, sim, connector), records);
       expect(cleanDiff({ ...diff, duplicates })).toEqual(NO_DIFFERENCE);
       // And what the diff proves, said plainly: the deleted repository and its children are gone, the rename and every retitle kept.
       const titles = [...(records.get('pull_requests')?.values() ?? [])].map((pr) => (pr as { title?: string }).title ?? '');
       expect(titles.filter((title) => title.startsWith('retitled '))).toHaveLength(opened.length);
-      const slugs = [...(records.get('repositories')?.values() ?? [])].map((repo) => (repo as { slug?: string }).slug);
-      expect(slugs).not.toContain(deleted);
-      expect(slugs).not.toContain(renamed);
+      if (api === 'cloud') {
+        const slugs = [...(records.get('repositories')?.values() ?? [])].map((repo) => (repo as { slug?: string }).slug);
+        expect(slugs).not.toContain(deleted);
+        expect(slugs).not.toContain(renamed);
+      }
     }
   });
 });
