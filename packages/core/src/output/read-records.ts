@@ -104,10 +104,14 @@ export async function* readLines(file: Pick<SegmentFile, 'path' | 'gzip'>, maxLi
     let from = 0;
     for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', from)) {
       if (pendingChars + end - from > maxLineChars) throw new LineTooLongError(maxLineChars);
-      pieces.push(text.slice(from, end));
-      lines.push(pieces.join(''));
-      pieces = [];
-      pendingChars = 0;
+      const piece = text.slice(from, end);
+      if (pieces.length === 0) lines.push(piece);
+      else {
+        pieces.push(piece);
+        lines.push(pieces.join(''));
+        pieces = [];
+        pendingChars = 0;
+      }
       from = end + 1;
     }
     if (from < text.length) {
