@@ -134,14 +134,17 @@ export async function mergeRuns(options: MergeOptions): Promise<SnapshotManifest
   // Object.fromEntries defines own properties, so a `__proto__` stream is an entry of the manifest like any other.
   const sortedCounts = Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : 1)));
   await syncDir(join(options.outputDir, STREAMS_FOLDER));
-  const starts = (await Promise.all(options.inputs.map((input) => runStartedAt(input)))).filter((at) => at !== undefined);
+  const newestStart = (await Promise.all(options.inputs.map((input) => runStartedAt(input)))).reduce<number | undefined>(
+    (newest, at) => (at === undefined || (newest !== undefined && newest >= at) ? newest : at),
+    undefined,
+  );
   const manifest: SnapshotManifest = {
     version: 1,
     tool: 'bbsync',
     kind: 'snapshot',
     createdAt: new Date(clock.now()).toISOString(),
     inputs: [...options.inputs],
-    ...(starts.length === 0 ? {} : { inputsStartedAt: new Date(Math.max(...starts)).toISOString() }),
+    ...(newestStart === undefined ? {} : { inputsStartedAt: new Date(newestStart).toISOString() }),
     streams: sortedCounts,
   };
   await writeFileAtomic(join(options.outputDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
