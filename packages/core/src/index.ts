@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './clock.js';
 export * from './logger.js';
+export { dataKeyed } from './data-keyed.js';
 export type * from './http/types.js';
 export type * from './pagination/types.js';
 export type * from './state/types.js';
@@ -25,6 +26,7 @@ export * from './http/client.js';
 export * from './http/memory-transport.js';
 export { runSync } from './engine/engine.js';
 export { describeFailure } from './engine/run-report.js';
+export { NotFoundMemo } from './engine/not-found-memo.js';
 export { shardOf } from './engine/shard.js';
 export { FileStateStore, type FileStateStoreOptions } from './state/file-state-store.js';
 export { MemoryStateStore, type MemoryStateStoreOptions } from './state/memory-state-store.js';
@@ -32,6 +34,7 @@ export { writeFileAtomic, syncDir, type DurableFileData, type FileOps } from './
 export { mergeRuns, type MergeOptions, type SnapshotManifest, type SnapshotStreamCounts } from './output/merge.js';
 export { readRecords, listSegments, type SegmentFile } from './output/read-records.js';
 export * from './output/run-writer.js';
+export { orderMergeInputs, orderRunFolders, runStartedAt, RUN_STARTED_FILE, type RunStartMarker } from './output/run-start.js';
 export { safePartitionName } from './output/safe-name.js';
 export * from './config/repository-filter.js';
 export * from './config/fields.js';

@@ -28,19 +28,23 @@ export interface FallbackInput {
 
 /** Builds a `stopped` manifest from the finished segments of the run folder. */
 export async function fallbackManifest(input: FallbackInput): Promise<RunManifest> {
-  const streams: Record<string, StreamCounts> = {};
-  const partitions: Record<string, Set<string>> = {};
+  // Maps: stream names come from folder names, partition keys from the data; either may be `__proto__`.
+  const streams = new Map<string, StreamCounts>();
+  const partitions = new Map<string, Set<string>>();
   try {
     for await (const record of readRecords(input.runDir)) {
-      const counts = (streams[record.stream] ??= { records: 0, deleted: 0, partitions: 0, failedPartitions: 0, requests: 0, durationMs: 0 });
+      let counts = streams.get(record.stream);
+      if (counts === undefined) streams.set(record.stream, (counts = { records: 0, deleted: 0, partitions: 0, failedPartitions: 0, requests: 0, durationMs: 0 }));
       if (record.deleted) counts.deleted += 1;
       else counts.records += 1;
-      (partitions[record.stream] ??= new Set()).add(record.partition);
+      let keys = partitions.get(record.stream);
+      if (keys === undefined) partitions.set(record.stream, (keys = new Set()));
+      keys.add(record.partition);
     }
   } catch {
     // A damaged segment: report what was counted.
   }
-  for (const [stream, set] of Object.entries(partitions)) (streams[stream] as StreamCounts).partitions = set.size;
+  for (const [stream, set] of partitions) (streams.get(stream) as StreamCounts).partitions = set.size;
   return {
     version: 1,
     tool: 'bbsync',
@@ -51,7 +55,7 @@ export async function fallbackManifest(input: FallbackInput): Promise<RunManifes
     finishedAt: input.finishedAt,
     status: input.status ?? 'stopped',
     stopReason: input.stopReason,
-    streams,
+    streams: Object.fromEntries(streams),
     requests: { total: 0, retries: 0, rateLimited: 0, rateLimitWaitMs: 0, byCredential: [] },
     errors: [],
     absences: [],

@@ -139,8 +139,7 @@ async function runPrepared(prepared: PreparedSync, githubToken: string, redactor
   const result = await finishRun({ job, manifest, cursor, startDate: config.startDate?.toISOString(), redact });
   saveJobPhase('done');
 
-  const records: Record<string, number> = {};
-  for (const [stream, counts] of Object.entries(manifest.streams)) records[stream] = counts.records;
+  const records = Object.fromEntries(Object.entries(manifest.streams).map(([stream, counts]) => [stream, counts.records]));
   core.setOutput('records', JSON.stringify(records));
   core.setOutput('requests', String(manifest.requests.total));
   core.setOutput('artifact-id', result.artifactId === undefined ? '' : String(result.artifactId));

@@ -3,8 +3,9 @@
  * compacted snapshot: the latest version of each record by primary key, deletions dropped. Run it after each
  * sync (the example workflow's merge job) and upload the snapshot as the next run's base.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { RUN_STARTED_FILE } from '@bbsync/core';
 import { mergeWithReport } from '../merge/merge.js';
 import { formatCount } from '../summary/format.js';
 import { parse, UsageError } from './args.js';
@@ -14,7 +15,8 @@ import { textTable } from './terminal.js';
 export const MERGE_HELP = `Usage: bbsync merge --out <dir> [--snapshot <dir>] <run folder or folder of runs>...
 
 Folds run folders into one snapshot by primary key (newest wins, deletion markers drop records). Inputs may be
-run folders (with manifest.json / streams/) or folders holding them (e.g. what actions/download-artifact wrote).
+run folders (with started.json / manifest.json / streams/) or folders holding them (e.g. what
+actions/download-artifact wrote), in any order: runs are folded in the order they started, killed ones included.
 Partial segments (\`*.partial\`, left by a crash) are never data and are ignored.
 
 Options:
@@ -27,23 +29,13 @@ Options:
 export async function findRunFolders(path: string, depth = 2): Promise<string[]> {
   const entries = await readdir(path, { withFileTypes: true }).catch(() => undefined);
   if (entries === undefined) throw new UsageError(`${JSON.stringify(path)} is not a readable folder`);
-  if (entries.some((e) => (e.isFile() && e.name === 'manifest.json') || (e.isDirectory() && e.name === 'streams'))) return [path];
+  if (entries.some((e) => (e.isFile() && (e.name === 'manifest.json' || e.name === RUN_STARTED_FILE)) || (e.isDirectory() && e.name === 'streams'))) return [path];
   if (depth === 0) return [];
   const found: string[] = [];
   for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
     found.push(...(await findRunFolders(join(path, entry.name), depth - 1)));
   }
   return found;
-}
-
-/** When a run folder's run finished (its manifest), or '' when unknown (sorts first). */
-async function runFinishedAt(dir: string): Promise<string> {
-  try {
-    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { finishedAt?: unknown; createdAt?: unknown };
-    return typeof manifest.finishedAt === 'string' ? manifest.finishedAt : typeof manifest.createdAt === 'string' ? manifest.createdAt : '';
-  } catch {
-    return '';
-  }
 }
 
 export async function mergeCommand(args: readonly string[], io: CommandIo): Promise<number> {
@@ -64,13 +56,10 @@ export async function mergeCommand(args: readonly string[], io: CommandIo): Prom
   if (snapshot && !(await stat(snapshot).catch(() => undefined))) io.terminal.err(`note: no previous snapshot at ${snapshotArg}; starting a new one`);
   const runs: string[] = [];
   for (const input of parsed.positionals) runs.push(...(await findRunFolders(resolve(io.cwd, input))));
-  const finishedAt = new Map<string, string>();
-  for (const run of runs) finishedAt.set(run, await runFinishedAt(run));
   const outDir = resolve(io.cwd, out);
   if (runs.includes(outDir) || outDir === snapshot) throw new UsageError('--out must not be one of the inputs');
-  // Later inputs win: fold runs in the order they finished (shards of one run in any order).
-  runs.sort((a, b) => finishedAt.get(a)!.localeCompare(finishedAt.get(b)!) || a.localeCompare(b));
 
+  // mergeWithReport folds the runs in the order they started (a killed run has no finish time).
   const report = await mergeWithReport({ previous: snapshot && (await stat(snapshot).catch(() => undefined)) ? snapshot : undefined, runs, outputDir: outDir });
   if (parsed.values.json) {
     io.terminal.out(JSON.stringify(report, null, 2));

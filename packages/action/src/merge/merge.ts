@@ -3,7 +3,7 @@
  * deleted per stream are then counted by comparing primary keys with the previous snapshot (a key set per
  * stream in memory, so this costs one pass over the previous snapshot, the runs and the new snapshot).
  */
-import { mergeRuns, readRecords, type SnapshotManifest } from '@bbsync/core';
+import { mergeRuns, orderMergeInputs, readRecords, type SnapshotManifest } from '@bbsync/core';
 
 export interface StreamChange {
   /** Records in the new snapshot. */
@@ -32,9 +32,13 @@ async function keysByStream(dir: string, liveOnly: boolean): Promise<Map<string,
   return keys;
 }
 
-/** Merges `previous` (if any) and `runs` (oldest first) into `outputDir`; reports what changed per stream. */
+/**
+ * Merges `previous` (if any) and `runs` (in any order) into `outputDir`; reports what changed per stream. Later
+ * inputs win, so they are folded in the order their runs started (core's `orderMergeInputs`: a killed run has no
+ * manifest, hence no finish time, but always its start marker).
+ */
 export async function mergeWithReport(options: { previous?: string | undefined; runs: readonly string[]; outputDir: string }): Promise<MergeReport> {
-  const inputs = options.previous ? [options.previous, ...options.runs] : [...options.runs];
+  const inputs = await orderMergeInputs(options.runs, options.previous);
   const snapshot = await mergeRuns({ inputs, outputDir: options.outputDir });
   const before = options.previous ? await keysByStream(options.previous, true) : new Map<string, Set<string>>();
   const after = await keysByStream(options.outputDir, true);
@@ -46,7 +50,8 @@ export async function mergeWithReport(options: { previous?: string | undefined; 
       touched.set(stream, set);
     }
   }
-  const streams: Record<string, StreamChange> = {};
+  // A Map, then own properties: stream names come from folder names and may be `__proto__`.
+  const streams = new Map<string, StreamChange>();
   for (const stream of new Set([...before.keys(), ...after.keys(), ...Object.keys(snapshot.streams)])) {
     // Internal bookkeeping (partition tombstones) is not a dataset stream: it stays in the snapshot, out of reports.
     if (stream.startsWith('_')) continue;
@@ -61,7 +66,8 @@ export async function mergeWithReport(options: { previous?: string | undefined; 
     }
     let deleted = 0;
     for (const key of old) if (!now.has(key)) deleted += 1;
-    streams[stream] = { records: now.size, added, updated, deleted };
+    streams.set(stream, { records: now.size, added, updated, deleted });
   }
-  return { snapshot, streams };
+  return { snapshot, streams: Object.fromEntries(streams) };
 }
+

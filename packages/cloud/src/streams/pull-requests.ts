@@ -188,15 +188,22 @@ function feedMode(ctx: Ctx): FeedMode {
   return usesFeedLater ? 'children' : 'off';
 }
 
+/**
+ * A pull request named by the activity feed, read again; undefined when it is gone (404). Every activity item of
+ * a deleted pull request names it, so a 404 is remembered for the run (`ctx.notFound`) and asked once.
+ */
 async function readPullRequest(ctx: Ctx, partition: RepositoryPartition, base: string, id: number): Promise<CloudPullRequest | undefined> {
+  const url = pullRequestPath(base, id);
+  if (ctx.notFound.has(url)) return undefined;
   const response = await ctx.client.request<CloudPullRequest>({
-    url: pullRequestPath(base, id),
+    url,
     query: { fields: objectFields(PULL_REQUEST_FIELDS) },
     context: requestContext(PULL_REQUESTS, partition),
     expect: [404],
     signal: ctx.signal,
   });
   if (response.status === 404) {
+    ctx.notFound.add(url);
     ctx.absence(`pull request #${id} named by the activity feed is gone`, 404);
     return undefined;
   }

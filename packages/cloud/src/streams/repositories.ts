@@ -9,7 +9,7 @@
  * repository UUID, the key of the repository's partition, so core also tombstones the partition: merging then
  * drops the repository's records in every stream, and the engine forgets its cursors.
  */
-import { repositoryMatcher, WORKSPACE_PARTITION, type PartitionContext, type PartitionDescriptor, type StreamDefinition } from '@bbsync/core';
+import { dataKeyed, repositoryMatcher, WORKSPACE_PARTITION, type PartitionContext, type PartitionDescriptor, type StreamDefinition } from '@bbsync/core';
 import type { CloudConfig } from '../config.js';
 import { listFields, objectFields, REPOSITORY_FIELDS } from '../fields.js';
 import { fingerprint } from '../fingerprint.js';
@@ -49,11 +49,12 @@ export const repositoriesStream: StreamDefinition<PartitionDescriptor, Repositor
     // Fingerprints only from a cursor that covers the output (otherwise every row is written again), but the
     // repositories known, and the markers owed, from the last cursor committed even when it does not cover it
     // (core hands no cursor over then), so a deletion around a change of the selected streams is not missed.
-    const before = ctx.cursor?.repositories ?? {};
+    // Keyed by repository UUID (data): without a prototype, so a UUID such as `constructor` is just a key.
+    const before = dataKeyed(ctx.cursor?.repositories);
     const committed = ctx.cursor ?? ctx.state.get<RepositoriesCursor>(REPOSITORIES, WORKSPACE_PARTITION.key)?.cursor;
-    const known = committed?.repositories ?? {};
+    const known = dataKeyed(committed?.repositories);
     const owed = new Set(committed?.owedMarkers ?? []);
-    const after: Record<string, { name: string; fingerprint: string }> = {};
+    const after = dataKeyed<{ name: string; fingerprint: string }>();
     const listed = new Set<string>();
 
     const pages = listPages<CloudRepository>(

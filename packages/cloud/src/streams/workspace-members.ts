@@ -8,7 +8,7 @@
  * "a workspace administrator, integration or workspace access token" (Cloud spec, `GET /workspaces/{ws}/members`).
  * Other credentials simply get no `email`.
  */
-import type { PartitionContext, PartitionDescriptor, StreamDefinition } from '@bbsync/core';
+import { dataKeyed, type PartitionContext, type PartitionDescriptor, type StreamDefinition } from '@bbsync/core';
 import type { CloudConfig } from '../config.js';
 import { fingerprint } from '../fingerprint.js';
 import { listPages } from '../listing.js';
@@ -42,8 +42,9 @@ export const workspaceMembersStream: StreamDefinition<PartitionDescriptor, Membe
   scope: 'workspace',
   requires: 'account',
   async read(ctx) {
-    const before = ctx.cursor?.members ?? {};
-    const after: Record<string, string> = {};
+    // Keyed by member UUID (data): without a prototype, so `key in after` is true only for keys set here.
+    const before = dataKeyed(ctx.cursor?.members);
+    const after = dataKeyed<string>();
     const accept = async (membership: CloudMembership) => {
       const key = memberKey(membership);
       if (key === '' || key in after) return;

@@ -10,6 +10,7 @@ import type { RunManifest } from '../output/types.js';
 import { writeFileAtomic } from '../state/durable-file.js';
 import type { SyncState } from '../state/types.js';
 import { runPartition, type PartitionTask, type RunEnvironment } from './partition-runner.js';
+import { NotFoundMemo } from './not-found-memo.js';
 import { ProgressReporter } from './progress.js';
 import { RequestAttribution } from './request-attribution.js';
 import { RunControl } from './run-control.js';
@@ -47,7 +48,7 @@ export async function runSync<Cfg>(options: SyncOptions<Cfg>): Promise<RunManife
 
   const statsBefore = options.client.stats();
   const stateBefore = options.state.snapshot();
-  const writer = await RunWriter.create(options.outputDir, { gzip: options.gzip });
+  const writer = await RunWriter.create(options.outputDir, { gzip: options.gzip, runId, startedAt });
   const control = new RunControl({ clock, client: options.client, budgets: options.budgets, signal: options.signal });
   const report = new RunReport(selection);
   const counters = () => {
@@ -70,6 +71,7 @@ export async function runSync<Cfg>(options: SyncOptions<Cfg>): Promise<RunManife
     owns: (key) => shardOf(key, shard.count) === shard.index,
     repositoryDefinitions: options.source.streams.filter((definition) => definition.scope === 'repository').map((definition) => definition.name),
     provided: new Map(),
+    notFound: new NotFoundMemo(),
   };
   logger.info('run started', { runId, streams: [...selection.selected], shard: `${shard.index}/${shard.count}`, concurrency });
 

@@ -11,6 +11,7 @@ import type { RunControl } from './run-control.js';
 import type { RunReport } from './run-report.js';
 import { scopedLogger } from './scoped-logger.js';
 import type { PlannedDefinition } from './selection.js';
+import type { NotFoundMemo } from './not-found-memo.js';
 import type { PartitionContext, PartitionDescriptor } from './types.js';
 
 /** One unit of work: a definition over one partition. */
@@ -45,6 +46,8 @@ export interface RunEnvironment {
   readonly repositoryDefinitions: readonly string[];
   /** Partitions provided by workspace streams so far, by key (the first descriptor of a key wins). */
   readonly provided: Map<string, PartitionDescriptor>;
+  /** What answered 404 in this run (every partition's context shares it). */
+  readonly notFound: NotFoundMemo;
 }
 
 /** Thrown out of a checkpoint to end a partition during a graceful stop, after its work was saved. */
@@ -171,6 +174,7 @@ export async function runPartition(task: PartitionTask, env: RunEnvironment, rel
     cursor,
     state: { get: (stream, key) => env.state.get(stream, key), partitions: (stream) => env.state.partitions(stream) },
     startDate: env.startDate,
+    notFound: env.notFound,
     wants: (output) => !discoveryOnly && env.selected.has(output) && planned.specs.has(output),
     record: async (output, data) => {
       const spec = planned.specs.get(output);

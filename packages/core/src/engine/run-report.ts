@@ -114,18 +114,22 @@ export class RunReport {
 
   /** Per selected output: its own record counts, and its definition's partition, request and time counts. */
   streams(): Record<string, StreamCounts> {
-    const result: Record<string, StreamCounts> = {};
-    for (const [output, counts] of this.#outputs) {
-      const definition = this.#definitions.get(counts.definition) as DefinitionCounts;
-      result[output] = {
-        records: counts.records,
-        deleted: counts.deleted,
-        partitions: definition.partitions,
-        failedPartitions: definition.failedPartitions,
-        requests: Math.round(definition.requests),
-        durationMs: definition.durationMs,
-      };
-    }
-    return result;
+    // Own properties whatever the name (`Object.fromEntries` defines them): an output may be called `__proto__`.
+    return Object.fromEntries(
+      [...this.#outputs].map(([output, counts]): [string, StreamCounts] => {
+        const definition = this.#definitions.get(counts.definition) as DefinitionCounts;
+        return [
+          output,
+          {
+            records: counts.records,
+            deleted: counts.deleted,
+            partitions: definition.partitions,
+            failedPartitions: definition.failedPartitions,
+            requests: Math.round(definition.requests),
+            durationMs: definition.durationMs,
+          },
+        ];
+      }),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { ApiClient } from '../http/types.js';
 import type { Logger } from '../logger.js';
+import type { NotFoundMemo } from './not-found-memo.js';
 import type { RunManifest } from '../output/types.js';
 import type { PartitionState, StateStore } from '../state/types.js';
 
@@ -63,6 +64,12 @@ export interface PartitionContext<P extends PartitionDescriptor = PartitionDescr
   owns(partitionKey: string): boolean;
   /** Counts a request-free event for progress reports (e.g. partitions skipped by an idle gate). */
   note(event: 'idle_skip' | 'full_resync', detail?: string): void;
+  /**
+   * What answered 404 earlier in this run, shared by every partition of the run: check it before fetching a
+   * resource that data names (a pull request an activity item points at), and add to it on a 404, so the same
+   * absence costs one request per run, not one per mention.
+   */
+  readonly notFound: NotFoundMemo;
 }
 
 /**

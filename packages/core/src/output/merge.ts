@@ -1,16 +1,20 @@
 import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { systemClock, type Clock } from '../clock.js';
 import { BbsyncError, configError } from '../errors.js';
 import { syncDir, writeFileAtomic } from '../state/durable-file.js';
 import { BucketFiles } from './merge-buckets.js';
-import { listSegments, readLinesInOrder, SegmentReadError, type SegmentFile } from './read-records.js';
+import { InvalidLineError, listSegments, MAX_LINE_CHARS, parseSegmentLine, readLinesInOrder, SegmentReadError, type SegmentFile } from './read-records.js';
+import { runStartedAt } from './run-start.js';
 import { STREAMS_FOLDER } from './run-writer.js';
 import { DELETED_PARTITIONS_STREAM } from './types.js';
 import { SegmentWriter } from './segment-writer.js';
 
 export interface MergeOptions {
-  /** Run folders or snapshot folders (earlier merges), oldest first: a later input's record replaces an earlier one. */
+  /**
+   * Run folders or snapshot folders (earlier merges), oldest first: a later input's record replaces an earlier one.
+   * `orderRunFolders` puts folders in this order (by when their runs started).
+   */
   readonly inputs: readonly string[];
   /** The snapshot folder to write; must be new or empty. */
   readonly outputDir: string;
@@ -23,6 +27,11 @@ export interface MergeOptions {
   readonly bucketBytes?: number | undefined;
   /** Uncompressed bytes per merged file before the next `merged.<n+1>` starts. @default 256 MiB */
   readonly maxFileBytes?: number | undefined;
+  /**
+   * Longest line of an input, in characters; a longer one is refused (it is no record bbsync wrote, and holding it
+   * would take that much memory). @default {@link MAX_LINE_CHARS} (the largest response the client accepts, plus room)
+   */
+  readonly maxLineChars?: number | undefined;
   /** Stamps `createdAt`. @default systemClock */
   readonly clock?: Clock | undefined;
 }
@@ -45,6 +54,11 @@ export interface SnapshotManifest {
   readonly kind: 'snapshot';
   readonly createdAt: string;
   readonly inputs: readonly string[];
+  /**
+   * When the newest run folded into this snapshot started (see `run-start.ts`): a snapshot is ordered among run
+   * folders by it, so a run that started later, even one merged separately, is folded after the snapshot.
+   */
+  readonly inputsStartedAt?: string | undefined;
   readonly streams: Readonly<Record<string, SnapshotStreamCounts>>;
 }
 
@@ -75,10 +89,17 @@ export async function mergeRuns(options: MergeOptions): Promise<SnapshotManifest
   const gzip = options.gzip ?? true;
   const bucketBytes = options.bucketBytes ?? DEFAULT_BUCKET_BYTES;
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const maxLineChars = options.maxLineChars ?? MAX_LINE_CHARS;
   await Promise.all(options.inputs.map((input) => assertFolder(input)));
   await prepareOutput(options.outputDir);
 
-  const listings = await Promise.all(options.inputs.map((input) => listSegments(input)));
+  const listings = await Promise.all(
+    options.inputs.map((input) =>
+      listSegments(input).catch((error: unknown) => {
+        throw error instanceof SegmentReadError ? unreadableInput(input, error) : error;
+      }),
+    ),
+  );
   const streams = [...new Set(listings.flatMap((listing) => [...listing.keys()]))].sort();
   // Which input each file came from, and the last input that tombstoned each partition (a deleted repository):
   // a record is dropped when its partition was tombstoned by its own input or a later one.
@@ -87,7 +108,9 @@ export async function mergeRuns(options: MergeOptions): Promise<SnapshotManifest
     for (const files of listing.values()) for (const file of files) inputOf.set(file.path, index);
   });
   const tombstones = new Map<string, number>();
-  for await (const [, envelope, file] of envelopes(listings.flatMap((listing) => listing.get(DELETED_PARTITIONS_STREAM) ?? []))) {
+  const read = (files: readonly SegmentFile[]) =>
+    envelopes(files, (file) => options.inputs[inputOf.get(file.path) ?? -1] ?? 'a temporary file of this merge', maxLineChars);
+  for await (const [, envelope, file] of read(listings.flatMap((listing) => listing.get(DELETED_PARTITIONS_STREAM) ?? []))) {
     tombstones.set(envelope.key, Math.max(tombstones.get(envelope.key) ?? -1, inputOf.get(file.path) ?? -1));
   }
   const dropped = (envelope: ParsedEnvelope, file: SegmentFile): boolean => {
@@ -97,24 +120,31 @@ export async function mergeRuns(options: MergeOptions): Promise<SnapshotManifest
   };
   // Created only when a stream needs buckets (by `mkdir -p` of its bucket folder).
   const temp = join(options.outputDir, TEMP_FOLDER);
-  const counts: Record<string, SnapshotStreamCounts> = {};
+  // A Map: stream names come from folder names (data), and a stream may be called `__proto__`.
+  const counts = new Map<string, SnapshotStreamCounts>();
   try {
-    const settings = { outputDir: options.outputDir, temp, gzip, bucketBytes, maxFileBytes, dropped };
+    const settings = { outputDir: options.outputDir, temp, gzip, bucketBytes, maxFileBytes, dropped, read };
     await forEachConcurrently(streams, STREAM_CONCURRENCY, async (stream) => {
       const files = listings.flatMap((listing) => listing.get(stream) ?? []);
-      counts[stream] = await mergeStream(stream, files, settings);
+      counts.set(stream, await mergeStream(stream, files, settings));
     });
   } finally {
     if (streams.length > 0) await rm(temp, { recursive: true, force: true });
   }
-  const sortedCounts = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : 1)));
+  // Object.fromEntries defines own properties, so a `__proto__` stream is an entry of the manifest like any other.
+  const sortedCounts = Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : 1)));
   await syncDir(join(options.outputDir, STREAMS_FOLDER));
+  const newestStart = (await Promise.all(options.inputs.map((input) => runStartedAt(input)))).reduce<number | undefined>(
+    (newest, at) => (at === undefined || (newest !== undefined && newest >= at) ? newest : at),
+    undefined,
+  );
   const manifest: SnapshotManifest = {
     version: 1,
     tool: 'bbsync',
     kind: 'snapshot',
     createdAt: new Date(clock.now()).toISOString(),
     inputs: [...options.inputs],
+    ...(newestStart === undefined ? {} : { inputsStartedAt: new Date(newestStart).toISOString() }),
     streams: sortedCounts,
   };
   await writeFileAtomic(join(options.outputDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
@@ -129,6 +159,8 @@ interface StreamMergeSettings {
   readonly maxFileBytes: number;
   /** True for a record of a tombstoned partition. */
   readonly dropped: (envelope: ParsedEnvelope, file: SegmentFile) => boolean;
+  /** The envelopes of files, in order. */
+  readonly read: (files: readonly SegmentFile[]) => AsyncGenerator<[string, ParsedEnvelope, SegmentFile]>;
 }
 
 async function mergeStream(stream: string, files: readonly SegmentFile[], settings: StreamMergeSettings): Promise<SnapshotStreamCounts> {
@@ -140,7 +172,7 @@ async function mergeStream(stream: string, files: readonly SegmentFile[], settin
   const bucketCount = Math.min(MAX_BUCKETS, Math.max(1, Math.ceil(estimate / settings.bucketBytes)));
   try {
     if (bucketCount === 1) {
-      for await (const [line, envelope, file] of envelopes(files)) {
+      for await (const [line, envelope, file] of settings.read(files)) {
         fold.count(envelope);
         if (!settings.dropped(envelope, file)) fold.apply(envelope, line);
       }
@@ -150,7 +182,7 @@ async function mergeStream(stream: string, files: readonly SegmentFile[], settin
       await mkdir(bucketFolder, { recursive: true });
       const buckets = new BucketFiles(bucketFolder, bucketCount);
       try {
-        for await (const [line, envelope, file] of envelopes(files)) {
+        for await (const [line, envelope, file] of settings.read(files)) {
           fold.count(envelope);
           if (!settings.dropped(envelope, file)) await buckets.add(envelope.key, line);
         }
@@ -160,7 +192,7 @@ async function mergeStream(stream: string, files: readonly SegmentFile[], settin
         throw error;
       }
       for (const path of buckets.paths) {
-        for await (const [line, envelope] of envelopes([{ stream, path, gzip: false, bytes: Number.POSITIVE_INFINITY }])) fold.apply(envelope, line);
+        for await (const [line, envelope] of settings.read([{ stream, path, name: basename(path), gzip: false, bytes: Number.POSITIVE_INFINITY }])) fold.apply(envelope, line);
         await fold.drainTo(output);
         await unlink(path);
       }
@@ -205,32 +237,40 @@ interface ParsedEnvelope {
 }
 
 /** The lines of files, in order, with their parsed key and deletion flag; a line that is not an envelope is an error. */
-async function* envelopes(files: readonly SegmentFile[]): AsyncGenerator<[string, ParsedEnvelope, SegmentFile]> {
+async function* envelopes(files: readonly SegmentFile[], inputOf: (file: SegmentFile) => string, maxLineChars: number): AsyncGenerator<[string, ParsedEnvelope, SegmentFile]> {
   let current: SegmentFile | undefined;
   let lineNumber = 0;
   try {
-    for await (const [file, line] of readLinesInOrder(files)) {
-      if (file !== current) {
-        current = file;
-        lineNumber = 0;
-      }
-      lineNumber += 1;
-      const parsed = JSON.parse(line) as { key?: unknown; deleted?: unknown; partition?: unknown } | null;
-      if (typeof parsed !== 'object' || parsed === null || typeof parsed.key !== 'string' || typeof parsed.deleted !== 'boolean') {
-        throw new Error('not a record envelope (a `key` string and a `deleted` boolean are required)');
+    for await (const [file, line] of readLinesInOrder(files, maxLineChars)) {
+      lineNumber = file === current ? lineNumber + 1 : 1;
+      current = file;
+      let parsed: { key?: unknown; deleted?: unknown; partition?: unknown } | null;
+      try {
+        parsed = parseSegmentLine(line, lineNumber) as typeof parsed;
+        if (typeof parsed !== 'object' || parsed === null || typeof parsed.key !== 'string' || typeof parsed.deleted !== 'boolean') {
+          throw new InvalidLineError(lineNumber, 'is not a record envelope (a `key` string and a `deleted` boolean are required)');
+        }
+      } catch (error) {
+        throw new SegmentReadError(file, error);
       }
       yield [line, { key: parsed.key, deleted: parsed.deleted, partition: typeof parsed.partition === 'string' ? parsed.partition : '' }, file];
     }
   } catch (error) {
-    if (error instanceof BbsyncError) throw error;
-    const where = error instanceof SegmentReadError ? error.file.path : `${current?.path ?? '?'}:${lineNumber}`;
-    const cause = error instanceof SegmentReadError ? error.cause : error;
-    throw new BbsyncError('config_error', `inputs: ${where} cannot be read: ${(cause as Error).message}`, {
-      field: 'inputs',
-      cause: error,
-      hint: 'Merge only bbsync run or snapshot folders; a finished segment is never broken unless it was changed or truncated after the run.',
-    });
+    if (error instanceof SegmentReadError) throw unreadableInput(error.file === undefined ? '?' : inputOf(error.file), error);
+    throw error;
   }
+}
+
+/**
+ * An input that cannot be merged, as a `config_error` naming the folder and the file in it (relative), and what
+ * is wrong with it: never the file's content (a hostile folder could point a "segment" at any file).
+ */
+function unreadableInput(input: string, error: SegmentReadError): BbsyncError {
+  return new BbsyncError('config_error', `inputs: ${input}: ${error.message}`, {
+    field: 'inputs',
+    cause: error,
+    hint: 'Merge only bbsync run or snapshot folders; bbsync writes regular files only, and a finished segment is never broken unless it was changed or truncated after the run.',
+  });
 }
 
 /** The snapshot files of one stream: `merged.<n>.jsonl[.gz]`, rolled over by size. */

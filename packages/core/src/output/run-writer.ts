@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { PartitionDescriptor } from '../engine/types.js';
 import { syncDir } from '../state/durable-file.js';
+import { writeRunStarted } from './run-start.js';
 import { assertSafeStreamName, safePartitionName } from './safe-name.js';
 import { SegmentWriter } from './segment-writer.js';
 import type { RecordEnvelope } from './types.js';
@@ -9,6 +10,10 @@ import type { RecordEnvelope } from './types.js';
 export interface RunWriterOptions {
   /** gzip the JSON Lines. @default true */
   readonly gzip?: boolean | undefined;
+  /** The run's id, for the start marker. @default the folder's name */
+  readonly runId?: string | undefined;
+  /** Epoch ms the run started, for the start marker (merge folds run folders in this order). @default now */
+  readonly startedAt?: number | undefined;
 }
 
 /** Where the segments of a run live, relative to the run folder. */
@@ -31,8 +36,13 @@ export class RunWriter {
     this.gzip = gzip;
   }
 
-  /** Creates `<runDir>/streams` (and the run folder) durably. */
+  /**
+   * Creates the run folder with its start marker (`started.json`, before anything else: a killed run has no
+   * manifest, and merge orders run folders by their start) and `<runDir>/streams`, durably.
+   */
   static async create(runDir: string, options: RunWriterOptions = {}): Promise<RunWriter> {
+    await mkdir(runDir, { recursive: true });
+    await writeRunStarted(runDir, options.runId ?? basename(runDir), options.startedAt ?? Date.now());
     await mkdir(join(runDir, STREAMS_FOLDER), { recursive: true });
     await syncDir(runDir);
     return new RunWriter(runDir, options.gzip ?? true);

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { emptyState, PARSED_STATES_KEPT, partitionState, StateDocument } from './state-document.js';
+import { emptyState, PARSED_STATES_KEPT, parseState, partitionState, StateDocument } from './state-document.js';
 import type { SyncState } from './types.js';
 
 const numRuns = Number(process.env.FC_NUM_RUNS ?? 1000);
@@ -14,9 +14,11 @@ function reference(document: StateDocument): string {
   return `${JSON.stringify(document.snapshot(), null, 2)}\n`;
 }
 
-const names = fc.constantFrom('commits', 'pull_requests', 'pipelines', 'repositories');
+/** Names that an ordinary object resolves on Object.prototype: keys from data may be any of them. */
+const PROTOTYPE_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'] as const;
+const names = fc.constantFrom('commits', 'pull_requests', 'pipelines', 'repositories', '__proto__', 'constructor');
 // Integer-like keys enumerate before others (and in numeric order): the text must follow the same order.
-const keys = fc.oneof(fc.constantFrom('', '{uuid-1}', '{uuid-2}', '7', '12', '003', 'ä/ü "q"'), fc.string({ maxLength: 6 }));
+const keys = fc.oneof(fc.constantFrom('', '{uuid-1}', '{uuid-2}', '7', '12', '003', 'ä/ü "q"', ...PROTOTYPE_NAMES), fc.string({ maxLength: 6 }));
 const cursors = fc.jsonValue({ maxDepth: 3 });
 const operation = fc.oneof(
   fc.record({ kind: fc.constant('set' as const), stream: names, key: keys, cursor: cursors, outputs: fc.option(fc.array(names, { maxLength: 2 }), { nil: undefined }) }),
@@ -50,6 +52,39 @@ describe('StateDocument serialization', () => {
     const document = new StateDocument(loaded);
     expect(document.serialize()).toBe(`${JSON.stringify(loaded, null, 2)}\n`);
     expect(new StateDocument(emptyState('s')).serialize()).toBe(`${JSON.stringify(emptyState('s'), null, 2)}\n`);
+  });
+});
+
+describe('StateDocument with keys named like Object.prototype members', () => {
+  it('stores, lists, writes and reads back __proto__, constructor, toString, hasOwnProperty and valueOf as keys and stream names', () => {
+    const scope = 'cloud:https://example.test/2.0:acme';
+    const document = new StateDocument(emptyState(scope));
+    expect(document.get('pull_requests', 'constructor')).toBeUndefined();
+    expect(document.get('constructor', 'toString')).toBeUndefined();
+    for (const stream of ['pull_requests', ...PROTOTYPE_NAMES]) {
+      for (const key of PROTOTYPE_NAMES) document.set(stream, key, partitionState({ stream, key }, '2026-01-01T00:00:00.000Z', { key }, undefined));
+    }
+    const check = (state: StateDocument) => {
+      for (const stream of ['pull_requests', ...PROTOTYPE_NAMES]) {
+        for (const key of PROTOTYPE_NAMES) expect(state.get(stream, key)?.cursor).toEqual({ stream, key });
+        const partitions = state.partitions(stream);
+        expect(Object.keys(partitions).sort()).toEqual([...PROTOTYPE_NAMES].sort());
+        expect(Object.hasOwn(partitions, '__proto__')).toBe(true);
+      }
+      expect(Object.keys(state.snapshot().streams).sort()).toEqual(['pull_requests', ...PROTOTYPE_NAMES].sort());
+    };
+    check(document);
+    // The written text holds every entry (JSON.parse makes `__proto__` an own key), and loads back whole.
+    const text = document.serialize();
+    const parsed = JSON.parse(text) as { streams: Record<string, Record<string, unknown>> };
+    expect(Object.keys(parsed.streams).sort()).toEqual(['pull_requests', ...PROTOTYPE_NAMES].sort());
+    for (const stream of Object.keys(parsed.streams)) expect(Object.keys(parsed.streams[stream] as object).sort()).toEqual([...PROTOTYPE_NAMES].sort());
+    const loaded = new StateDocument(parseState(text, scope, 'test'));
+    check(loaded);
+    expect(loaded.serialize()).toBe(text);
+    loaded.remove('__proto__', 'constructor');
+    expect(loaded.get('__proto__', 'constructor')).toBeUndefined();
+    expect(Object.keys(loaded.partitions('__proto__'))).toHaveLength(PROTOTYPE_NAMES.length - 1);
   });
 });
 

@@ -1,4 +1,5 @@
 import { BbsyncError } from '../errors.js';
+import { dataKeyed } from '../data-keyed.js';
 import type { FailedPartition, PartitionState, SyncState } from './types.js';
 
 /** The only state document version this code reads and writes. */
@@ -143,7 +144,8 @@ interface Entry {
  */
 export class StateDocument {
   readonly scope: string;
-  readonly #entries: Record<string, Record<string, Entry>> = {};
+  /** Maps, not objects: keys are data (repository UUIDs, stream names), and `__proto__` or `constructor` is a key like any other. */
+  readonly #entries = new Map<string, Map<string, Entry>>();
   /** Entries holding a parsed state that may be dropped, least recently used first (a Map keeps insertion order). */
   readonly #recent = new Map<Entry, true>();
   /** Streams listed whole: their states stay parsed. */
@@ -155,24 +157,26 @@ export class StateDocument {
     this.scope = state.scope;
     for (const failure of state.failed ?? []) this.#failures.set(failureKey(failure.stream, failure.partition), { ...failure });
     for (const [stream, partitions] of Object.entries(copyJson(state.streams) as StreamStates)) {
-      const entries: Record<string, Entry> = (this.#entries[stream] = {});
+      const entries = new Map<string, Entry>();
+      this.#entries.set(stream, entries);
       for (const [key, partition] of Object.entries(partitions)) {
         const entry: Entry = { state: deepFreeze(partition), bytes: undefined, valueAt: 0 };
-        entries[key] = entry;
+        entries.set(key, entry);
         this.#recent.set(entry, true);
       }
     }
   }
 
   get(stream: string, key: string): PartitionState | undefined {
-    const entry = this.#entries[stream]?.[key];
+    const entry = this.#entries.get(stream)?.get(key);
     return entry === undefined ? undefined : this.#stateOf(entry, stream);
   }
 
+  /** Without a prototype: a partition key such as `constructor` reads as what it is, and `__proto__` is kept. */
   partitions(stream: string): Readonly<Record<string, PartitionState>> {
     this.#pinned.add(stream);
-    const out: Record<string, PartitionState> = {};
-    for (const [key, entry] of Object.entries(this.#entries[stream] ?? {})) out[key] = this.#stateOf(entry, stream);
+    const out = dataKeyed<PartitionState>();
+    for (const [key, entry] of this.#entries.get(stream) ?? []) out[key] = this.#stateOf(entry, stream);
     return out;
   }
 
@@ -196,22 +200,23 @@ export class StateDocument {
   /** Sets a partition's state; a commit clears its failure mark. */
   set(stream: string, key: string, state: PartitionState): void {
     this.#failures.delete(failureKey(stream, key));
-    const entries = (this.#entries[stream] ??= {});
-    const previous = entries[key];
+    let entries = this.#entries.get(stream);
+    if (entries === undefined) this.#entries.set(stream, (entries = new Map()));
+    const previous = entries.get(key);
     if (previous !== undefined) this.#recent.delete(previous);
     const entry: Entry = { state: deepFreeze(state), bytes: undefined, valueAt: 0 };
-    entries[key] = entry;
+    entries.set(key, entry);
     this.#touch(entry, stream);
   }
 
   remove(stream: string, key: string): void {
     this.#failures.delete(failureKey(stream, key));
-    const entries = this.#entries[stream];
-    const entry = entries?.[key];
+    const entries = this.#entries.get(stream);
+    const entry = entries?.get(key);
     if (entries === undefined || entry === undefined) return;
     this.#recent.delete(entry);
-    delete entries[key];
-    if (Object.keys(entries).length === 0) delete this.#entries[stream];
+    entries.delete(key);
+    if (entries.size === 0) this.#entries.delete(stream);
   }
 
   /**
@@ -221,10 +226,12 @@ export class StateDocument {
    * commits do not change it.
    */
   snapshot(): SyncState {
-    const streams: Record<string, Record<string, PartitionState>> = {};
-    for (const [stream, entries] of Object.entries(this.#entries)) {
-      const partitions: Record<string, PartitionState> = (streams[stream] = {});
-      for (const [key, entry] of Object.entries(entries)) {
+    // Without prototypes, like `partitions`: keys are data.
+    const streams = dataKeyed<Record<string, PartitionState>>();
+    for (const [stream, entries] of this.#entries) {
+      const partitions = dataKeyed<PartitionState>();
+      streams[stream] = partitions;
+      for (const [key, entry] of entries) {
         const { state, bytes, valueAt } = entry;
         if (state !== undefined) partitions[key] = state;
         else Object.defineProperty(partitions, key, { enumerable: true, configurable: true, get: () => parseEntry(bytes as Buffer, valueAt) });
@@ -246,11 +253,13 @@ export class StateDocument {
    */
   serializeParts(): Buffer[] {
     const parts: Buffer[] = [Buffer.from(`{\n  "version": ${STATE_VERSION},\n  "scope": ${JSON.stringify(this.scope)},\n  "streams": `)];
-    const streams = Object.keys(this.#entries);
+    // In the order JSON.stringify writes an object's keys (integer-like keys first, ascending, then the others in
+    // insertion order), as `snapshot()` is an object: a prototype-free object of the entries gives that order.
+    const streams = Object.keys(dataKeyed(this.#entries));
     if (streams.length === 0) parts.push(Buffer.from('{}'));
     for (const [streamIndex, stream] of streams.entries()) {
       parts.push(Buffer.from(`${streamIndex === 0 ? '{\n' : ',\n'}    ${JSON.stringify(stream)}: `));
-      const entries = this.#entries[stream] as Record<string, Entry>;
+      const entries = dataKeyed(this.#entries.get(stream) as Map<string, Entry>);
       const keys = Object.keys(entries);
       if (keys.length === 0) {
         parts.push(Buffer.from('{}'));

@@ -3,7 +3,7 @@
  * the stream wrote, its absences and checkpoints. For focused tests of a stream's requests and cursors with a
  * scripted client; the end-to-end tests (../engine.e2e.test.ts) go through core's `runSync`.
  */
-import { BbsyncError, silentLogger, systemClock, type ApiClient, type Logger, type PartitionContext, type PartitionDescriptor, type PartitionState, type StreamDefinition } from '@bbsync/core';
+import { BbsyncError, NotFoundMemo, silentLogger, systemClock, type ApiClient, type Logger, type PartitionContext, type PartitionDescriptor, type PartitionState, type StreamDefinition } from '@bbsync/core';
 
 export interface Written {
   readonly records: Map<string, Map<string, unknown>>;
@@ -80,6 +80,7 @@ export async function runDirect<C, Cfg>(options: DirectOptions<C, Cfg>): Promise
       written.provided.push(partition);
     },
     owns: options.owns ?? (() => true),
+    notFound: new NotFoundMemo(),
     note(event, detail) {
       written.notes.push(`${event}${detail ? `: ${detail}` : ''}`);
     },

@@ -93,14 +93,18 @@ export class HashResolver {
 
   async #fetch(short: string, detail: boolean): Promise<string | undefined> {
     const ctx = this.#ctx;
+    const url = commitPath(this.#base, short);
+    // Several pull requests can name the same missing commit (two from one deleted branch): one 404 per run.
+    if (ctx.notFound.has(url)) return undefined;
     const response = await ctx.client.request<CloudCommit>({
-      url: commitPath(this.#base, short),
+      url,
       query: { fields: detail ? objectFields(COMMIT_FIELDS) : 'hash' },
       context: requestContext(PULL_REQUESTS, this.#partition),
       expect: [404],
       signal: ctx.signal,
     });
     if (response.status === 404) {
+      ctx.notFound.add(url);
       ctx.absence(`commit ${short} named by a pull request does not exist`, 404);
       return undefined;
     }
