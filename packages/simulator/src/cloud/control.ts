@@ -7,7 +7,7 @@ import type { SimFaults, SimSwitches } from '../api.js';
 import { Rng } from '../rng.js';
 import { resolveSwitches } from '../switches.js';
 import { pullRequestEvents } from './model/activity.js';
-import { commitHash, defaultBranchCommits, pipelineUuid, prBranch } from './model/derive.js';
+import { commitHash, defaultBranchCommits, pipelineUuid, prBranch, prTitle } from './model/derive.js';
 import { braceUuidOf, mixAll, plainUuidOf, saltOf } from './model/hash.js';
 import { CommitKind, PIPELINE_RESULTS, PrState, type AddedEvent, type Member, type RepositoryState } from './model/store.js';
 import { renderUser } from './render/accounts.js';
@@ -230,12 +230,14 @@ export function createCloudControl(state: CloudState, ctx: () => RenderContext, 
       requireOpen(repo, index);
       const prs = repo.pullRequests;
       const user = memberOf(options.user, () => prs.author[index] as number);
+      const previousTitle = prTitle(repo, index);
       if (options.title !== undefined) prs.titles.set(index, options.title);
       if (options.description !== undefined) prs.descriptions.set(index, options.description);
       for (let k = 0; k < (options.pushCommits ?? 0); k++) prs.tip[index] = addCommit(repo, prs.tip[index] as number, -1, user, CommitKind.Side, index + 1);
       if ((options.pushCommits ?? 0) > 0) prs.dest[index] = repo.head;
       // Updates always move updated_on (the switch is only about comments and approvals).
-      addEvent(repo, index, { kind: 'update', at: eventTime(), user, state: 'OPEN', ...(options.title !== undefined ? { title: options.title } : {}) }, true);
+      const retitled = options.title !== undefined && options.title !== previousTitle ? { title: options.title, previousTitle } : options.title !== undefined ? { title: options.title } : {};
+      addEvent(repo, index, { kind: 'update', at: eventTime(), user, state: 'OPEN', ...retitled }, true);
       emitPr((options.pushCommits ?? 0) > 0 ? 'pullrequest:push' : 'pullrequest:updated', repo, index, user);
     },
 
@@ -292,6 +294,7 @@ export function createCloudControl(state: CloudState, ctx: () => RenderContext, 
       prs.dest[index] = repo.head;
       repo.head = merge;
       const at = eventTime();
+      prs.keepSeed(index);
       prs.state[index] = PrState.Merged;
       prs.merge[index] = merge;
       prs.closed[index] = at;
@@ -309,6 +312,7 @@ export function createCloudControl(state: CloudState, ctx: () => RenderContext, 
       const prs = repo.pullRequests;
       const user = memberOf(userRef, () => prs.author[index] as number);
       const at = eventTime();
+      prs.keepSeed(index);
       prs.state[index] = PrState.Declined;
       prs.closed[index] = at;
       prs.closedBy[index] = user;

@@ -158,7 +158,7 @@ export function renderActivity(ctx: RenderContext, repo: RepositoryState, index:
     case 'approval':
       return { approval: { date, pullrequest: pullRequest, user: userAt(ctx, event.user) }, pull_request: pullRequest };
     case 'changes_request':
-      return { changes_request: { date, pullrequest: pullRequest, user: userAt(ctx, event.user) }, pull_request: pullRequest };
+      return { [ctx.changesRequestKey ?? 'changes_request']: { date, pullrequest: pullRequest, user: userAt(ctx, event.user) }, pull_request: pullRequest };
     case 'unapproval':
       // Withdrawn approvals do not appear in the activity log; callers filter them out.
       return { approval: { date, pullrequest: pullRequest, user: userAt(ctx, event.user) }, pull_request: pullRequest };
@@ -170,6 +170,10 @@ export function renderActivity(ctx: RenderContext, repo: RepositoryState, index:
           ...endpoints(ctx, repo, index),
           reason: '',
           state: event.state ?? 'OPEN',
+          // Recorded update items carry `reviewers` and `changes` (`{}` when nothing changed; faros-ai
+          // airbyte-connectors test fixture). The `{title: {old, new}}` shape for a retitle is a guess.
+          reviewers: (repo.pullRequests.reviewers[index] as number[]).map((r) => userAt(ctx, r)),
+          changes: event.previousTitle !== undefined ? { title: { old: event.previousTitle, new: event.title ?? prTitle(repo, index) } } : {},
           author: userAt(ctx, event.user),
           date,
         },
