@@ -301,3 +301,21 @@ describe('pipelines still running', () => {
     expect(pipelineRequests().length).toBeLessThanOrEqual(15 + stillRunning.length);
   });
 });
+
+describe.each(['changes_request', 'changes_requested'] as const)('change requests keyed %s in the activity log', (key) => {
+  it('are synced with who asked and when', async () => {
+    const h = (harness = await startHarness({ size: 'tiny', switches: { cloudChangesRequestKey: key } }));
+    const control = h.sim.cloud.control;
+    const slug = control.repositories()[0] as string;
+    const id = control.openPullRequest(slug, { author: 1, reviewers: [2], commits: 1 });
+    control.advance(1000);
+    control.requestChanges(slug, id, 2);
+    expect((await h.run({ streams: ['repositories', 'pull_requests', 'pull_request_activity'] })).manifest.status).toBe('complete');
+    const uuid = (h.sim.cloud.groundTruth().members[2]?.user as { uuid: string }).uuid;
+    const records = [...((await h.snapshot()).get('pull_request_activity')?.values() ?? [])].filter((r) => r.pull_request_id === id);
+    const requests = records.map((r) => r[key] as { user?: { uuid?: string }; date?: string } | undefined).filter((r) => r !== undefined);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.user?.uuid).toBe(uuid);
+    expect(typeof requests[0]?.date).toBe('string');
+  });
+});

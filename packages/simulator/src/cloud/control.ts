@@ -33,7 +33,8 @@ export interface CloudControl {
   pushCommits(repo: string, options?: { count?: number; merge?: boolean; author?: UserRef }): string[];
   /** Rewrites the default branch: drops the last `drop` first-parent commits and adds `add` new ones. */
   forcePush(repo: string, options: { drop: number; add?: number }): { removed: string[]; added: string[] };
-  openPullRequest(repo: string, options?: { title?: string; description?: string; author?: UserRef; commits?: number; reviewers?: UserRef[] }): number;
+  /** `fromFork`: the source branch lives in the author's fork (`source.repository` names the fork). */
+  openPullRequest(repo: string, options?: { title?: string; description?: string; author?: UserRef; commits?: number; reviewers?: UserRef[]; fromFork?: boolean }): number;
   updatePullRequest(repo: string, id: number, options: { title?: string; description?: string; pushCommits?: number; user?: UserRef }): void;
   approvePullRequest(repo: string, id: number, user?: UserRef): void;
   unapprovePullRequest(repo: string, id: number, user?: UserRef): void;
@@ -42,7 +43,8 @@ export interface CloudControl {
   commentOnPullRequest(repo: string, id: number, options?: { text?: string; user?: UserRef; inline?: { path: string; to: number }; parentId?: number }): number;
   /** Merges with a merge commit on the default branch; returns its full hash. */
   mergePullRequest(repo: string, id: number, user?: UserRef): string;
-  declinePullRequest(repo: string, id: number, user?: UserRef): void;
+  /** `closeSourceBranch`: the source branch is deleted with the decline (its commits are no longer listed). */
+  declinePullRequest(repo: string, id: number, user?: UserRef, options?: { closeSourceBranch?: boolean }): void;
   /** Starts a pipeline on a branch (default branch by default); returns its `{uuid}`. */
   startPipeline(repo: string, options?: { branch?: string; state?: 'PENDING' | 'IN_PROGRESS' | 'PAUSED'; trigger?: 'PUSH' | 'MANUAL' }): string;
   finishPipeline(repo: string, uuid: string, result?: PipelineResult): void;
@@ -218,6 +220,7 @@ export function createCloudControl(state: CloudState, ctx: () => RenderContext, 
       prs.reviewers.push(reviewers);
       if (options.title !== undefined) prs.titles.set(index, options.title);
       if (options.description !== undefined) prs.descriptions.set(index, options.description);
+      if (options.fromFork === true) prs.forks.add(index);
       bumpRepositoryOnPullRequest(repo, created);
       state.touch(repo);
       emitPr('pullrequest:created', repo, index, author);
@@ -305,7 +308,7 @@ export function createCloudControl(state: CloudState, ctx: () => RenderContext, 
       return commitHash(data, repo, merge);
     },
 
-    declinePullRequest(repoKey, id, userRef) {
+    declinePullRequest(repoKey, id, userRef, options = {}) {
       const repo = repoOf(repoKey);
       const index = prOf(repo, id);
       requireOpen(repo, index);
@@ -314,6 +317,7 @@ export function createCloudControl(state: CloudState, ctx: () => RenderContext, 
       const at = eventTime();
       prs.keepSeed(index);
       prs.state[index] = PrState.Declined;
+      if (options.closeSourceBranch === true) prs.closeSource[index] = 1;
       prs.closed[index] = at;
       prs.closedBy[index] = user;
       addEvent(repo, index, { kind: 'update', at, user, state: 'DECLINED' }, true);

@@ -101,6 +101,8 @@ export class PullRequestStore {
   readonly titles = new Map<number, string>();
   /** Descriptions changed by the control API, by PR index. */
   readonly descriptions = new Map<number, string>();
+  /** Pull requests opened from a fork through the control API (generated ones: see `isForkPullRequest`). */
+  readonly forks = new Set<number>();
   /** Generation-time columns of pull requests the control API changed since (see GenerationSeed). */
   readonly seeds = new Map<number, GenerationSeed>();
 

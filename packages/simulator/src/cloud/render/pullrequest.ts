@@ -1,11 +1,11 @@
 /** Pull requests, their comments and activity items, derived from columns and events. */
 import type { PrEvent } from '../model/activity.js';
-import { prBranch, prDescription, prTitle } from '../model/derive.js';
+import { commitHash, isForkPullRequest, prBranch, prDescription, prTitle } from '../model/derive.js';
 import { PR_STATES, PrState, type RepositoryState } from '../model/store.js';
 import { renderUser } from './accounts.js';
 import { renderCommitRef } from './commit.js';
 import { WEB, isoMicros, link, rendered, type RenderContext } from './context.js';
-import { renderRepositoryRef, repoPath } from './repository.js';
+import { forkFullName, renderForkRef, renderRepositoryRef, repoPath } from './repository.js';
 
 export function prPath(ctx: RenderContext, repo: RepositoryState, index: number): string {
   return `${repoPath(ctx, repo)}/pullrequests/${index + 1}`;
@@ -35,8 +35,18 @@ function endpoints(ctx: RenderContext, repo: RepositoryState, index: number): { 
   const repoRef = renderRepositoryRef(ctx, repo);
   return {
     destination: { branch: { name: repo.mainbranch }, commit: renderCommitRef(ctx, repo, prs.dest[index] as number, true), repository: repoRef },
-    source: { branch: { name: prBranch(repo, index) }, commit: renderCommitRef(ctx, repo, prs.tip[index] as number, true), repository: repoRef },
+    // A fork pull request's source is the fork (source.repository ≠ destination.repository); its commit
+    // links point there.
+    source: isForkPullRequest(repo, index)
+      ? { branch: { name: prBranch(repo, index) }, commit: forkCommitRef(ctx, repo, index), repository: renderForkRef(ctx, repo, index) }
+      : { branch: { name: prBranch(repo, index) }, commit: renderCommitRef(ctx, repo, prs.tip[index] as number, true), repository: repoRef },
   };
+}
+
+function forkCommitRef(ctx: RenderContext, repo: RepositoryState, index: number): Record<string, unknown> {
+  const hash = commitHash(ctx.data, repo, repo.pullRequests.tip[index] as number).slice(0, 12);
+  const fork = forkFullName(ctx, repo, index);
+  return { type: 'commit', hash, links: { self: link(`${ctx.api}/repositories/${fork}/commit/${hash}`), html: link(`${WEB}/${fork}/commits/${hash}`) } };
 }
 
 /** Participants (reviewers and everyone who commented, approved or requested changes), from the events. */

@@ -9,12 +9,12 @@ import type { SimResponse } from '../../server.js';
 import type { Call } from '../http/call.js';
 import { fail } from '../http/errors.js';
 import { listPage, readPagelen } from '../http/pages.js';
-import { commitHash, markReachable } from '../model/derive.js';
+import { commitHash, isForkPullRequest, markReachable } from '../model/derive.js';
 import { mixAll } from '../model/hash.js';
 import type { RepositoryState } from '../model/store.js';
 import { FILE_PATHS, at } from '../model/words.js';
 import { link } from '../render/context.js';
-import { repoPath } from '../render/repository.js';
+import { forkFullName, repoPath } from '../render/repository.js';
 import { resolveRevision } from './commits.js';
 import { requireRepository } from './common.js';
 
@@ -32,8 +32,8 @@ export function pullRequestDiffstatUrl(call: Pick<Call, 'ctx'>, repo: Repository
   const prs = repo.pullRequests;
   const source = commitHash(call.ctx.data, repo, prs.tip[index] as number).slice(0, 12);
   const destination = commitHash(call.ctx.data, repo, prs.dest[index] as number).slice(0, 12);
-  const ws = call.ctx.data.workspace.slug;
-  return `${repoPath(call.ctx, repo)}/diffstat/${ws}/${repo.slug}:${source}%0D${destination}?from_pullrequest_id=${index + 1}&topic=true`;
+  const sourceRepository = isForkPullRequest(repo, index) ? forkFullName(call.ctx, repo, index) : `${call.ctx.data.workspace.slug}/${repo.slug}`;
+  return `${repoPath(call.ctx, repo)}/diffstat/${sourceRepository}:${source}%0D${destination}?from_pullrequest_id=${index + 1}&topic=true`;
 }
 
 interface FileStat {
@@ -47,9 +47,9 @@ export function repositoryDiffstat(call: Call): SimResponse {
   const pagelen = readPagelen(call, { defaultValue: 500, max: 5000 });
   const spec = (call.params['spec'] ?? '').replace(/^[^:]*:/, '');
   const [from, to] = spec.includes('\r') ? spec.split('\r') : spec.includes('..') ? spec.split('..') : [spec, undefined];
-  const fromId = from !== undefined ? resolveRevision(call, repo, from) : undefined;
+  const fromId = from !== undefined ? resolveRevision(call, repo, from, true) : undefined;
   if (fromId === undefined) fail(404, `Commit not found: ${from ?? ''}`);
-  const toId = to !== undefined && to !== '' ? resolveRevision(call, repo, to) : repo.commits.parent1.get(fromId);
+  const toId = to !== undefined && to !== '' ? resolveRevision(call, repo, to, true) : repo.commits.parent1.get(fromId);
   if (toId === undefined) fail(404, `Commit not found: ${to ?? ''}`);
   const included = new Uint8Array(repo.commits.length);
   markReachable(repo, fromId, included);

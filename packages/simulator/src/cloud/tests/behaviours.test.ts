@@ -137,3 +137,25 @@ describe('pull request diffstat', () => {
     expect((await client.get(location)).json).toEqual(followed.json);
   });
 });
+
+describe('pull requests from forks', () => {
+  it('name the fork as source.repository; the fork\'s unmerged commits are not in the destination, but listed by the pull request', async () => {
+    const all = Object.values(sim.cloud.groundTruth().pullrequests).flat();
+    const forks = all.filter((p) => (p['source'] as { repository: { uuid: string } }).repository.uuid !== (p['destination'] as { repository: { uuid: string } }).repository.uuid);
+    // Generated data has some (about one in eleven), in several states.
+    expect(forks.length).toBeGreaterThan(2);
+    const id = sim.cloud.control.openPullRequest(slug, { title: 'From a fork', commits: 2, fromFork: true });
+    const pr = (await client.get(`/repositories/acme/${slug}/pullrequests/${id}`)).json;
+    expect(pr.source.repository.uuid).not.toBe(pr.destination.repository.uuid);
+    expect(pr.source.repository.full_name).not.toBe(pr.destination.repository.full_name);
+    expect(cloudSchemaErrors('pullrequest', pr)).toEqual([]);
+    const commits = (await client.all(`/repositories/acme/${slug}/pullrequests/${id}/commits`)).values;
+    expect(commits).toHaveLength(2);
+    expect(commits[0].hash.startsWith(pr.source.commit.hash)).toBe(true);
+    for (const commit of commits) expect((await client.get(`/repositories/acme/${slug}/commit/${commit.hash}`)).status).toBe(404);
+    expect((await client.get(`/repositories/acme/${slug}/refs/branches/${encodeURIComponent(pr.source.branch.name)}`)).status).toBe(404);
+    // Merged, the commits are part of the destination's history.
+    sim.cloud.control.mergePullRequest(slug, id);
+    for (const commit of commits) expect((await client.get(`/repositories/acme/${slug}/commit/${commit.hash}`)).status).toBe(200);
+  });
+});
