@@ -319,3 +319,25 @@ describe.each(['changes_request', 'changes_requested'] as const)('change request
     expect(typeof requests[0]?.date).toBe('string');
   });
 });
+
+describe('pull requests from forks', () => {
+  it('never look the fork\'s source commits up in the destination repository; their commits come from the pull request', async () => {
+    const h = (harness = await startHarness({ size: 'tiny' }));
+    const control = h.sim.cloud.control;
+    const slug = control.repositories()[0] as string;
+    const open = control.openPullRequest(slug, { title: 'Open from a fork', commits: 2, fromFork: true });
+    const gone = control.openPullRequest(slug, { title: 'Declined from a fork', commits: 1, fromFork: true });
+    control.declinePullRequest(slug, gone, undefined, { closeSourceBranch: true });
+    const { manifest } = await h.run();
+    expect(manifest.status, JSON.stringify(manifest.errors)).toBe('complete');
+    await expectTruth(h);
+    const truth = truthOf(h);
+    const repository = truth.repositories.find((r) => r.slug === slug) as { uuid: string };
+    const tips = [open, gone].map((id) => ((truth.pullrequests[repository.uuid] ?? []).find((p) => p.id === id)?.source as { commit: { hash: string } }).commit.hash);
+    const lookups = h.sim.cloud.requestLog().filter((entry) => entry.api === 'cloud' && tips.some((tip) => entry.path.includes(`/commit/${tip}`)));
+    expect(lookups).toEqual([]);
+    const snapshot = await h.snapshot();
+    const commits = [...(snapshot.get('pull_request_commits')?.values() ?? [])].filter((c) => c.repository_uuid === repository.uuid && c.pull_request_id === open);
+    expect(commits).toHaveLength(2);
+  });
+});
