@@ -41,6 +41,12 @@ export interface CloudControl {
   requestChanges(repo: string, id: number, user?: UserRef): void;
   /** Returns the new comment's id. */
   commentOnPullRequest(repo: string, id: number, options?: { text?: string; user?: UserRef; inline?: { path: string; to: number }; parentId?: number }): number;
+  /**
+   * Edits a comment's text (`updated_on` moves; `created_on` and the author stay) or, with `deleted`, deletes
+   * it (it stays listed with `deleted: true`). Fires `pullrequest:comment_updated` / `comment_deleted`. Neither
+   * bumps the pull request's `updated_on` (whether Bitbucket's does is unverified) nor adds an activity item.
+   */
+  editComment(repo: string, id: number, commentId: number, options: { text?: string; deleted?: boolean }): void;
   /** Merges with a merge commit on the default branch; returns its full hash. */
   mergePullRequest(repo: string, id: number, user?: UserRef): string;
   /** `closeSourceBranch`: the source branch is deleted with the decline (its commits are no longer listed). */
@@ -285,6 +291,24 @@ export function createCloudControl(state: CloudState, ctx: () => RenderContext, 
       addEvent(repo, index, event, state.switches.commentsBumpPullRequestUpdatedOn);
       if (state.webhooks.list().length > 0) emitPr('pullrequest:comment_created', repo, index, user, { comment: renderComment(ctx(), repo, index, event) });
       return commentId;
+    },
+
+    editComment(repoKey, id, commentId, options) {
+      const repo = repoOf(repoKey);
+      const index = prOf(repo, id);
+      const event = pullRequestEvents(data, repo, index).find((e) => e.kind === 'comment' && e.commentId === commentId);
+      if (!event) throw new Error(`no comment ${commentId} on pull request #${id} in ${repo.slug}`);
+      const prs = repo.pullRequests;
+      const previous = prs.commentChanges.get(commentId);
+      if (previous?.deleted === true) throw new Error(`comment ${commentId} is deleted`);
+      const deleted = options.deleted === true;
+      const current = previous?.text ?? event.text ?? '';
+      const text = deleted ? current : (options.text ?? `${current} (edited)`);
+      prs.commentChanges.set(commentId, { text, at: eventTime(), deleted });
+      state.touch(repo);
+      if (state.webhooks.list().length > 0) {
+        emitPr(deleted ? 'pullrequest:comment_deleted' : 'pullrequest:comment_updated', repo, index, event.user, { comment: renderComment(ctx(), repo, index, event) });
+      }
     },
 
     mergePullRequest(repoKey, id, userRef) {

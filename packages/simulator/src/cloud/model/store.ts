@@ -70,6 +70,15 @@ export interface GenerationSeed {
   readonly reviewers: readonly number[];
 }
 
+/** A comment's edit or deletion: what `/comments` and the activity log show afterwards. */
+export interface CommentChange {
+  /** The text now (deleted comments keep their last text; Bitbucket renders them `deleted: true`). */
+  readonly text: string;
+  /** Microseconds: the comment's `updated_on`. */
+  readonly at: number;
+  readonly deleted: boolean;
+}
+
 /** Pull requests of one repository; index = id - 1. Times are microseconds since the epoch. */
 export class PullRequestStore {
   readonly state: number[] = [];
@@ -101,6 +110,8 @@ export class PullRequestStore {
   readonly titles = new Map<number, string>();
   /** Descriptions changed by the control API, by PR index. */
   readonly descriptions = new Map<number, string>();
+  /** Comments edited or deleted through the control API, by comment id (ids are global). */
+  readonly commentChanges = new Map<number, CommentChange>();
   /** Pull requests opened from a fork through the control API (generated ones: see `isForkPullRequest`). */
   readonly forks = new Set<number>();
   /** Generation-time columns of pull requests the control API changed since (see GenerationSeed). */

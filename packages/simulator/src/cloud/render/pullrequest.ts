@@ -133,13 +133,15 @@ export function renderPullRequest(ctx: RenderContext, repo: RepositoryState, ind
 export function renderComment(ctx: RenderContext, repo: RepositoryState, index: number, event: PrEvent): Record<string, unknown> {
   const id = event.commentId as number;
   const self = `${prPath(ctx, repo, index)}/comments/${id}`;
+  // An edit changes the content and `updated_on`, a deletion sets `deleted`; `created_on` and the author stay.
+  const change = repo.pullRequests.commentChanges.get(id);
   const comment: Record<string, unknown> = {
     id,
     created_on: isoMicros(event.at),
-    updated_on: isoMicros(event.at + 16_206),
-    content: rendered(event.text ?? ''),
+    updated_on: isoMicros(change?.at ?? event.at + 16_206),
+    content: rendered(change?.text ?? event.text ?? ''),
     user: userAt(ctx, event.user),
-    deleted: false,
+    deleted: change?.deleted ?? false,
     type: 'pullrequest_comment',
     links: { self: link(self), html: link(`${prHtml(ctx, repo, index)}/_/diff#comment-${id}`) },
     pullrequest: renderPullRequestRef(ctx, repo, index),

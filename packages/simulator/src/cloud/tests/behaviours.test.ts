@@ -159,3 +159,31 @@ describe('pull requests from forks', () => {
     for (const commit of commits) expect((await client.get(`/repositories/acme/${slug}/commit/${commit.hash}`)).status).toBe(200);
   });
 });
+
+describe('comment edits and deletions', () => {
+  it('an edit changes content and updated_on only; a deletion keeps the comment with deleted: true; the activity log gains nothing', async () => {
+    const id = sim.cloud.control.openPullRequest(slug, { title: 'Edits' });
+    const commentId = sim.cloud.control.commentOnPullRequest(slug, id, { text: 'first version' });
+    const path = `/repositories/acme/${slug}/pullrequests/${id}`;
+    const before = (await client.get(`${path}/comments`)).json.values[0];
+    const activityBefore = (await client.all(`${path}/activity`)).values.length;
+    const prBefore = (await client.get(path)).json.updated_on;
+    sim.advance(60_000);
+    sim.cloud.control.editComment(slug, id, commentId, { text: 'second version' });
+    const edited = (await client.get(`${path}/comments`)).json.values[0];
+    expect(edited.content.raw).toBe('second version');
+    expect(edited.created_on).toBe(before.created_on);
+    expect(edited.user).toEqual(before.user);
+    expect(edited.updated_on > before.updated_on).toBe(true);
+    expect(edited.deleted).toBe(false);
+    const q = encodeURIComponent(`updated_on > "${before.updated_on}"`);
+    expect((await client.get(`${path}/comments?q=${q}`)).json.values.map((c: { id: number }) => c.id)).toEqual([commentId]);
+    sim.advance(60_000);
+    sim.cloud.control.editComment(slug, id, commentId, { deleted: true });
+    const deleted = (await client.get(`${path}/comments`)).json.values[0];
+    expect(deleted.deleted).toBe(true);
+    expect(deleted.updated_on > edited.updated_on).toBe(true);
+    expect((await client.all(`${path}/activity`)).values).toHaveLength(activityBefore);
+    expect((await client.get(path)).json.updated_on).toBe(prBefore);
+  });
+});
