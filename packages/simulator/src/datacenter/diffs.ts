@@ -26,13 +26,18 @@ function segment(type: 'ADDED' | 'REMOVED' | 'CONTEXT', lines: Line[]): Record<s
 }
 
 /** One file's diff with a single hunk around `line` (the inline comment's line, or the change's start). */
-export function fileDiff(path: string, line: number, lineType: 'ADDED' | 'CONTEXT' | 'REMOVED', salt: number, added = 1, removed = lineType === 'REMOVED' ? 1 : 0): Record<string, unknown> {
+/** `commentId`: the inline comment on `line`, named in that line's `commentIds`. */
+export function fileDiff(path: string, line: number, lineType: 'ADDED' | 'CONTEXT' | 'REMOVED', salt: number, added = 1, removed = lineType === 'REMOVED' ? 1 : 0, commentId?: number): Record<string, unknown> {
   const start = Math.max(1, line - 2);
   const before: Line[] = [];
   for (let n = start; n < line; n++) before.push({ source: n, destination: n, line: `  context ${n} (${salt % 97})`, truncated: false });
   const removedLines: Line[] = Array.from({ length: removed }, (_, k) => ({ source: line + k, destination: line, line: `  old line ${line + k}`, truncated: false }));
   const addedLines: Line[] = Array.from({ length: Math.max(lineType === 'ADDED' ? 1 : 0, added) }, (_, k) => ({ source: line + removed, destination: line + k, line: `  new line ${line + k}`, truncated: false }));
   const after: Line[] = [{ source: line + removed, destination: line + addedLines.length, line: `  context ${line + 1}`, truncated: false }];
+  if (commentId !== undefined) {
+    const anchored = [...before, ...removedLines, ...addedLines, ...after].find((l) => (lineType === 'REMOVED' ? l.source : l.destination) === line);
+    if (anchored) (anchored as Line & { commentIds?: number[] }).commentIds = [commentId];
+  }
   const segments = [segment('CONTEXT', before), ...(removedLines.length > 0 ? [segment('REMOVED', removedLines)] : []), ...(addedLines.length > 0 ? [segment('ADDED', addedLines)] : []), segment('CONTEXT', after)].filter(
     (s) => (s['lines'] as Line[]).length > 0,
   );

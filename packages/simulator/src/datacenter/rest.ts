@@ -131,6 +131,8 @@ export interface RestComment {
   readonly createdDate: number;
   readonly updatedDate: number;
   readonly comments: readonly RestComment[];
+  /** Legacy tasks; always empty here. */
+  readonly tasks?: readonly unknown[];
   readonly threadResolved: boolean;
   readonly severity: 'NORMAL' | 'BLOCKER';
   readonly state: 'OPEN' | 'RESOLVED';

@@ -254,6 +254,8 @@ export class Shapes {
       createdDate: c.createdDate,
       updatedDate: c.updatedDate,
       comments: c.replies.map((id) => pr.comments.get(id)).filter((r): r is CommentRecord => r !== undefined).map((r) => this.comment(pr, r)),
+      // Recorded activity pages carry (legacy, empty) `tasks` on every comment (GitLab's Bitbucket Server fixtures).
+      tasks: [],
       threadResolved: false,
       severity: 'NORMAL',
       state: 'OPEN',
@@ -274,7 +276,8 @@ export class Shapes {
     for (const row of pr.commits) if (commits.commitTime.get(row) <= comment.createdDate) tip = row;
     const hash = (row: number): string => (row >= 0 ? commits.hash(row) : '0000000000000000000000000000000000000000');
     const commentAnchor = { fromHash: hash(tip), toHash: hash(base), line: anchor.line, lineType: anchor.lineType, fileType: anchor.fileType, path: anchor.path, diffType: 'EFFECTIVE', orphaned: false };
-    return { commentAnchor, diff: fileDiff(anchor.path, anchor.line, anchor.lineType, comment.id) };
+    const diff = fileDiff(anchor.path, anchor.line, anchor.lineType, comment.id, 1, anchor.lineType === 'REMOVED' ? 1 : 0, comment.id);
+    return { commentAnchor, diff: { ...diff, properties: { current: true, fromHash: commentAnchor.fromHash, toHash: commentAnchor.toHash } } };
   }
 
   activity(pr: PullRequestRecord, a: ActivityRecord): RestPullRequestActivity {

@@ -20,7 +20,11 @@ const CHANGE_2770_URL = 'https://developer.atlassian.com/cloud/bitbucket/changel
 
 export function getWorkspace(call: Call): SimResponse {
   requireWorkspace(call);
-  return ok({ ...renderWorkspace(call.ctx), is_private: true, created_on: new Date(call.ctx.data.workspace.createdOn / 1000).toISOString() });
+  const workspace = renderWorkspace(call.ctx);
+  const ws = call.ctx.data.workspace.slug;
+  // The single workspace also links its owners and repositories (faros-ai/airbyte-connectors' recorded workspace).
+  const links = { ...(workspace['links'] as object), owners: link(`${call.ctx.api}/workspaces/${ws}/members?q=permission%3D%22owner%22`), repositories: link(`${call.ctx.api}/repositories/${ws}`) };
+  return ok({ ...workspace, links, is_private: true, created_on: new Date(call.ctx.data.workspace.createdOn / 1000).toISOString() });
 }
 
 /** The cross-workspace listings removed by CHANGE-2770. */
