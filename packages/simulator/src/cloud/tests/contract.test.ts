@@ -79,6 +79,23 @@ describe('response bodies match the Cloud spec', () => {
     await expectValid('pipeline', `/repositories/acme/${slug}/pipelines/${encodeURIComponent(pipelines.values[0].uuid)}`);
   });
 
+  it('workspace discovery, diffstats, fork pull requests and edited comments', async () => {
+    await expectValid('workspace', '/workspaces/acme');
+    client.authorization = new CloudClient(sim.cloud.baseUrl, sim.cloud.credentials['apiToken']).authorization;
+    await expectValid('paginated_workspace_access', '/user/workspaces');
+    client.authorization = new CloudClient(sim.cloud.baseUrl, sim.cloud.credentials['workspaceToken']).authorization;
+    const fork = sim.cloud.control.openPullRequest(slug, { commits: 2, fromFork: true });
+    const comment = sim.cloud.control.commentOnPullRequest(slug, fork, { text: 'to edit' });
+    sim.cloud.control.editComment(slug, fork, comment, { text: 'edited' });
+    await expectValid('pullrequest', `/repositories/acme/${slug}/pullrequests/${fork}`);
+    await expectValid('paginated_pullrequest_comments', `/repositories/acme/${slug}/pullrequests/${fork}/comments`);
+    await expectValid('paginated_diffstats', `/repositories/acme/${slug}/pullrequests/${fork}/diffstat`);
+    await expectValid('paginated_changeset', `/repositories/acme/${slug}/pullrequests/${fork}/commits`);
+    const gone = await client.get('/repositories');
+    expect(gone.status).toBe(410);
+    expect(cloudSchemaErrors('error', gone.json)).toEqual([]);
+  });
+
   it('members and hooks', async () => {
     await expectValid('paginated_workspace_memberships', '/workspaces/acme/members');
     await expectValid('paginated_webhook_subscriptions', '/workspaces/acme/hooks');
