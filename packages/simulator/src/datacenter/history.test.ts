@@ -76,6 +76,7 @@ function apply(control: DataCenterControl, truth: () => DataCenterTruth, action:
   if (action.op === 'open') return tolerate(() => control.openPullRequest({ ...at }));
   const prs = t.pullRequests[repo.id] ?? [];
   const pr = prs[action.pr % Math.max(1, prs.length)];
+  if (!('user' in action)) return;
   if (!pr) return;
   const target = { ...at, id: pr.id };
   const user = (t.users[action.user % t.users.length] as { slug: string }).slug;
