@@ -52,7 +52,10 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
 );
 
 function apply(control: DataCenterControl, truth: () => DataCenterTruth, action: Action, clock: SimClock): void {
-  if (action.op === 'advance') return clock.advance(action.ms);
+  if (action.op === 'advance') {
+    clock.advance(action.ms);
+    return;
+  }
   if (action.op === 'addUser') {
     try {
       control.addUser({ slug: `prop-${action.n}` });
@@ -74,9 +77,9 @@ function apply(control: DataCenterControl, truth: () => DataCenterTruth, action:
   };
   if (action.op === 'push') return tolerate(() => control.pushCommits({ ...at, count: 2 }));
   if (action.op === 'open') return tolerate(() => control.openPullRequest({ ...at }));
+  if (!('user' in action)) return;
   const prs = t.pullRequests[repo.id] ?? [];
   const pr = prs[action.pr % Math.max(1, prs.length)];
-  if (!('user' in action)) return;
   if (!pr) return;
   const target = { ...at, id: pr.id };
   const user = (t.users[action.user % t.users.length] as { slug: string }).slug;
