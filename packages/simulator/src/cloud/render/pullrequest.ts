@@ -114,7 +114,8 @@ export function renderPullRequest(ctx: RenderContext, repo: RepositoryState, ind
       approve: link(`${self}/approve`),
       'request-changes': link(`${self}/request-changes`),
       diff: link(`${repoPath(ctx, repo)}/diff/${ctx.data.workspace.slug}/${repo.slug}:${String(renderCommitRef(ctx, repo, prs.tip[index] as number, true)['hash'])}%0D${String(renderCommitRef(ctx, repo, prs.dest[index] as number, true)['hash'])}?from_pullrequest_id=${index + 1}`),
-      diffstat: link(`${self}/diffstat`),
+      // As recorded (jenkins plugin fixture): the repository diffstat of the pull request's range.
+      diffstat: link(`${repoPath(ctx, repo)}/diffstat/${isForkPullRequest(repo, index) ? forkFullName(ctx, repo, index) : `${ctx.data.workspace.slug}/${repo.slug}`}:${String(renderCommitRef(ctx, repo, prs.tip[index] as number, true)['hash'])}%0D${String(renderCommitRef(ctx, repo, prs.dest[index] as number, true)['hash'])}?from_pullrequest_id=${index + 1}&topic=true`),
       comments: link(`${self}/comments`),
       activity: link(`${self}/activity`),
       merge: link(`${self}/merge`),
