@@ -67,7 +67,12 @@ describe('response bodies match the Cloud spec', () => {
       else expect(cloudSchemaErrors('error', commits.json)).toEqual([]);
     }
     const feed = await client.get(`/repositories/acme/${slug}/pullrequests/activity?pagelen=50`);
-    for (const item of feed.json.values) expect(cloudSchemaErrors('pullrequest', item.pull_request)).toEqual([]);
+    for (const item of feed.json.values) {
+      expect(cloudSchemaErrors('pullrequest', item.pull_request)).toEqual([]);
+      if (item.comment) expect(cloudSchemaErrors('pullrequest_comment', item.comment)).toEqual([]);
+      if (item.approval) expect(cloudSchemaErrors('account', item.approval.user)).toEqual([]);
+      if (item.update) expect(cloudSchemaErrors('account', item.update.author)).toEqual([]);
+    }
   });
 
   it('commits and pipelines', async () => {
