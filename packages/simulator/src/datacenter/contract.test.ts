@@ -139,6 +139,8 @@ describe('contract: success bodies', () => {
 
   it('project permissions, pull request diff and changes (the spec types the pages as one item: validate each)', async () => {
     await expectValid(`/projects/${repo.project.key}/permissions/users`, '/projects/{projectKey}/permissions/users');
+    await expectValid(`/users/${truth.users[1]!.slug}`, '/users/{userSlug}');
+    await expectValid('/users/nobody-here', '/users/{userSlug}', 404);
     const pr = (truth.pullRequests[repo.id] ?? [])[0]!;
     const diff = (await dc.get(`${base}/pull-requests/${pr.id}/diff`)).body;
     for (const file of diff.diffs) check(file, component('RestDiff'));

@@ -135,6 +135,15 @@ describe('endpoints', () => {
     expect((await dc.get(`/projects/${repo.project.key}/permissions/users`, 'user')).status).toBe(401);
   });
 
+  it('GET /users/{slug}: the user, 404 once removed', async () => {
+    const { user } = dc.sim.handle.control.addUser({ slug: 'leaver' });
+    expect((await dc.get(`/users/${user.slug}`)).body.id).toBe(user.id);
+    dc.sim.handle.control.removeUser({ slug: 'leaver' });
+    const gone = await dc.get('/users/leaver');
+    expect(gone.status).toBe(404);
+    expect(gone.body.errors[0].exceptionName).toBe('com.atlassian.bitbucket.user.NoSuchUserException');
+  });
+
   it('the pull request diff: .diff (text), /diff (JSON) and /changes agree on the files', async () => {
     const pr = (truth.pullRequests[repo.id] ?? [])[0]!;
     const text = await dc.get(`${base}/pull-requests/${pr.id}.diff`);

@@ -1,6 +1,6 @@
 /** The endpoint table: templates as the 9.2 spec names them (below `/rest/api/1.0`). */
 import type { EndpointHandler } from './endpoints/context.js';
-import { applicationProperties, getProject, getRepository, listProjectRepositories, listProjects, listRepositories, listUsers } from './endpoints/projects.js';
+import { applicationProperties, getProject, getRepository, getUser, listProjectRepositories, listProjects, listRepositories, listUsers } from './endpoints/projects.js';
 import { getPullRequest, listActivities, listParticipants, listPullRequestCommits, listPullRequests } from './endpoints/pullRequests.js';
 import { listProjectUserPermissions, listPullRequestChanges, pullRequestDiffJson, pullRequestDiffText } from './endpoints/diffs.js';
 import { getCommit, getDefaultBranch, getDefaultBranchRef, listBranches, listCommits } from './endpoints/refs.js';
@@ -30,6 +30,7 @@ const TABLE: readonly (readonly [string, EndpointHandler])[] = [
   [`${PR}/participants`, listParticipants],
   ['/repos', listRepositories],
   ['/users', listUsers],
+  ['/users/{userSlug}', getUser],
 ];
 
 export interface RouteMatch {

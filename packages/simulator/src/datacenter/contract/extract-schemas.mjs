@@ -13,7 +13,7 @@ const paths = [
   '/api/latest/projects', '/api/latest/projects/{projectKey}', '/api/latest/projects/{projectKey}/repos', REPO,
   `${REPO}/default-branch`, `${REPO}/branches/default`, `${REPO}/branches`, `${REPO}/commits`, `${REPO}/commits/{commitId}`,
   `${REPO}/pull-requests`, PR, `${PR}/activities`, `${PR}/commits`, `${PR}/participants`, '/api/latest/repos', '/api/latest/users',
-  '/api/latest/projects/{projectKey}/permissions/users', `${PR}/changes`, `${PR}/diff/{path}`,
+  '/api/latest/projects/{projectKey}/permissions/users', `${PR}/changes`, `${PR}/diff/{path}`, '/api/latest/users/{userSlug}',
 ];
 const endpoints = {};
 const needed = new Set();
