@@ -52,8 +52,8 @@ export function fileDiff(path: string, line: number, lineType: 'ADDED' | 'CONTEX
 /** `GET …/pull-requests/{id}/diff`: every changed file's diff. */
 export function pullRequestDiff(changes: readonly FileChange[], fromHash: string, toHash: string, contextLines: number): Record<string, unknown> {
   return {
-    fromHash: toHash,
-    toHash: fromHash,
+    fromHash,
+    toHash,
     contextLines,
     whitespace: 'SHOW',
     diffs: changes.map((c, k) => {

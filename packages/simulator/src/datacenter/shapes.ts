@@ -267,7 +267,8 @@ export class Shapes {
    * An inline comment's `commentAnchor` and `diff` on its COMMENTED activity: `{fromHash, toHash, line, lineType,
    * fileType, path, diffType, orphaned}` (the anchor GitLab's Bitbucket Server importer documents,
    * `lib/bitbucket_server/representation/pull_request_comment.rb`) and the one-hunk diff around the line. The
-   * hashes are the pull request's base and the source tip when the comment was made, so they never move.
+   * hashes are the pull request's base (`fromHash`, the target side, as in GitLab's fixture where it is the merge
+   * commit's first parent) and the source tip when the comment was made (`toHash`), so they never move.
    */
   private inline(pr: PullRequestRecord, comment: CommentRecord, anchor: CommentAnchor): Record<string, unknown> {
     const commits = this.ds.commits;
@@ -275,7 +276,7 @@ export class Shapes {
     let tip = pr.commits[0] ?? -1;
     for (const row of pr.commits) if (commits.commitTime.get(row) <= comment.createdDate) tip = row;
     const hash = (row: number): string => (row >= 0 ? commits.hash(row) : '0000000000000000000000000000000000000000');
-    const commentAnchor = { fromHash: hash(tip), toHash: hash(base), line: anchor.line, lineType: anchor.lineType, fileType: anchor.fileType, path: anchor.path, diffType: 'EFFECTIVE', orphaned: false };
+    const commentAnchor = { fromHash: hash(base), toHash: hash(tip), line: anchor.line, lineType: anchor.lineType, fileType: anchor.fileType, path: anchor.path, diffType: 'EFFECTIVE', orphaned: false };
     const diff = fileDiff(anchor.path, anchor.line, anchor.lineType, comment.id, 1, anchor.lineType === 'REMOVED' ? 1 : 0, comment.id);
     return { commentAnchor, diff: { ...diff, properties: { current: true, fromHash: commentAnchor.fromHash, toHash: commentAnchor.toHash } } };
   }

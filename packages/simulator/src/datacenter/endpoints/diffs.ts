@@ -22,11 +22,12 @@ export function listProjectUserPermissions(ctx: EndpointContext): EndpointResult
   return { body: pageOf(granted, pageRequest(ctx.query, ctx.switches.dataCenterMaxLimit.default), (u: UserRecord) => ({ user: ctx.shapes.user(u), permission: 'PROJECT_WRITE' })) };
 }
 
+/** The compared range: `fromHash` the base the source left the target at, `toHash` the source tip (DC's naming). */
 function ends(ctx: EndpointContext, pr: PullRequestRecord): { fromHash: string; toHash: string } {
   const commits = ctx.ds.commits;
   const tip = pr.commits[pr.commits.length - 1];
   const base = pr.commits[0] !== undefined ? commits.parent1.get(pr.commits[0]) : -1;
-  return { fromHash: tip !== undefined ? commits.hash(tip) : '', toHash: base >= 0 ? commits.hash(base) : '' };
+  return { fromHash: base >= 0 ? commits.hash(base) : '', toHash: tip !== undefined ? commits.hash(tip) : '' };
 }
 
 export function pullRequestDiffJson(ctx: EndpointContext): EndpointResult {
@@ -47,8 +48,8 @@ export function listPullRequestChanges(ctx: EndpointContext): EndpointResult {
   const { fromHash, toHash } = ends(ctx, pr);
   const changes = pullRequestFileChanges(ctx.ds, pr);
   const content = (path: string, side: number): string => [0, 1, 2, 3, 4].map((w) => hashInts(ctx.ds.seed, pr.row, side, w, ...[...path].map((c) => c.charCodeAt(0)).slice(0, 8)).toString(16).padStart(8, '0')).join('');
-  const browse = (path: string): string => `${ctx.shapes.baseUrl}/projects/${project.key}/repos/${repository.slug}/browse/${path}?at=${fromHash}`;
+  const browse = (path: string): string => `${ctx.shapes.baseUrl}/projects/${project.key}/repos/${repository.slug}/browse/${path}?at=${toHash}`;
   const page = pageOf(changes, pageRequest(ctx.query, ctx.switches.dataCenterMaxLimit.default), (c) => restChange(c, content(c.path, 1), content(c.path, 0), browse(c.path)));
   // "changes" pages carry the range they compare (spec RestChange page: fromHash, toHash, properties).
-  return { body: { fromHash: toHash, toHash: fromHash, properties: { changeScope: 'ALL' }, ...page } };
+  return { body: { fromHash, toHash, properties: { changeScope: 'ALL' }, ...page } };
 }
