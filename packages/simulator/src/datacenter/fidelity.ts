@@ -19,7 +19,7 @@ export function isForkPullRequest(ds: Dataset, pr: PullRequestRecord): boolean {
 }
 
 /** The id of the personal fork a fork pull request comes from (ids above every generated repository's). */
-export function forkRepositoryId(ds: Dataset, pr: PullRequestRecord): number {
+export function forkRepositoryId(pr: PullRequestRecord): number {
   return 1_000_000 + pr.repo * 1000 + (pr.author % 1000);
 }
 

@@ -96,7 +96,7 @@ export class Shapes {
     const owner = this.ds.users[pr.author] as UserRecord;
     const key = `~${owner.slug.toUpperCase()}`;
     const host = new URL(this.base).host;
-    const id = forkRepositoryId(this.ds, pr);
+    const id = forkRepositoryId(pr);
     return {
       slug: r.slug,
       id,
