@@ -122,6 +122,7 @@ describe('field paths of recorded responses appear in simulator objects of the s
       const considered = recorded.paths.filter((path) => !isSkipped(path));
       const missing = considered.filter((path) => !ours.has(path));
       const coverage = (considered.length - missing.length) / considered.length;
+      console.log(`${kind}: ${(coverage * 100).toFixed(1)}% of ${considered.length} recorded paths served${missing.length > 0 ? ` (missing: ${missing.join(', ')})` : ''}`);
       expect(coverage >= 0.98 ? [] : missing, `${kind}: ${(coverage * 100).toFixed(1)}% of ${considered.length} paths`).toEqual([]);
     });
   }
