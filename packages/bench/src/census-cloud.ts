@@ -66,7 +66,10 @@ function commitNeeds(prKey: string, pullRequest: CloudObject, prCommits: readonl
   const merge = commitHashOf({ commit: pullRequest.merge_commit });
   if (merge !== undefined && !own.has(merge)) needs.push({ key: `${prKey}/merge`, hash: merge });
   const source = commitHashOf(pullRequest.source);
-  if (source !== undefined && prCommits.length === 0) needs.push({ key: `${prKey}/source`, hash: source });
+  // A fork pull request's source tip lives in the fork: no lookup in this repository can give it.
+  const repositoryOf = (end: unknown): string | undefined => text(((end as CloudObject | undefined)?.repository as CloudObject | undefined)?.uuid) || undefined;
+  const fromFork = repositoryOf(pullRequest.source) !== repositoryOf(pullRequest.destination);
+  if (source !== undefined && prCommits.length === 0 && !fromFork) needs.push({ key: `${prKey}/source`, hash: source });
   return needs;
 }
 

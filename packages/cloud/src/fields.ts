@@ -111,9 +111,14 @@ export const ACTIVITY_FIELDS: readonly string[] = [
   'approval.date',
   ...under('approval.user', USER),
   'approval.pullrequest.id',
+  // Webhook payloads name change requests `changes_request`; some clients read `changes_requested` from the
+  // activity log, and no recorded activity page shows which: ask for both (BITBUCKET.md, simulator README).
   'changes_request.date',
   ...under('changes_request.user', USER),
   'changes_request.pullrequest.id',
+  'changes_requested.date',
+  ...under('changes_requested.user', USER),
+  'changes_requested.pullrequest.id',
   ...under('comment', COMMENT_FIELDS),
 ];
 

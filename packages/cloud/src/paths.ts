@@ -25,6 +25,14 @@ export function workspacePath(workspace: string): string {
   return `/workspaces/${encode(workspace)}`;
 }
 
+/**
+ * `/user/workspaces`: the caller's workspace memberships (CHANGE-3022; the cross-workspace `/workspaces`
+ * answers 410 since CHANGE-2770).
+ */
+export function userWorkspacesPath(): string {
+  return '/user/workspaces';
+}
+
 /** `/workspaces/{workspace}/hooks`. */
 export function workspaceHooksPath(workspace: string): string {
   return `/workspaces/${encode(workspace)}/hooks`;

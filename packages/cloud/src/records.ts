@@ -34,8 +34,8 @@ export interface CloudPullRequest {
   readonly id: number;
   readonly state?: string;
   readonly updated_on?: string;
-  readonly source?: { readonly branch?: { readonly name?: string }; readonly commit?: CloudCommitRef | null };
-  readonly destination?: { readonly branch?: { readonly name?: string }; readonly commit?: CloudCommitRef | null };
+  readonly source?: { readonly branch?: { readonly name?: string }; readonly commit?: CloudCommitRef | null; readonly repository?: { readonly uuid?: string } | null };
+  readonly destination?: { readonly branch?: { readonly name?: string }; readonly commit?: CloudCommitRef | null; readonly repository?: { readonly uuid?: string } | null };
   readonly merge_commit?: CloudCommitRef | null;
 }
 

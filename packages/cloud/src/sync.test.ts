@@ -301,3 +301,43 @@ describe('pipelines still running', () => {
     expect(pipelineRequests().length).toBeLessThanOrEqual(15 + stillRunning.length);
   });
 });
+
+describe.each(['changes_request', 'changes_requested'] as const)('change requests keyed %s in the activity log', (key) => {
+  it('are synced with who asked and when', async () => {
+    const h = (harness = await startHarness({ size: 'tiny', switches: { cloudChangesRequestKey: key } }));
+    const control = h.sim.cloud.control;
+    const slug = control.repositories()[0] as string;
+    const id = control.openPullRequest(slug, { author: 1, reviewers: [2], commits: 1 });
+    control.advance(1000);
+    control.requestChanges(slug, id, 2);
+    expect((await h.run({ streams: ['repositories', 'pull_requests', 'pull_request_activity'] })).manifest.status).toBe('complete');
+    const uuid = (h.sim.cloud.groundTruth().members[2]?.user as { uuid: string }).uuid;
+    const records = [...((await h.snapshot()).get('pull_request_activity')?.values() ?? [])].filter((r) => r.pull_request_id === id);
+    const requests = records.map((r) => r[key] as { user?: { uuid?: string }; date?: string } | undefined).filter((r) => r !== undefined);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.user?.uuid).toBe(uuid);
+    expect(typeof requests[0]?.date).toBe('string');
+  });
+});
+
+describe('pull requests from forks', () => {
+  it('never look the fork\'s source commits up in the destination repository; their commits come from the pull request', async () => {
+    const h = (harness = await startHarness({ size: 'tiny' }));
+    const control = h.sim.cloud.control;
+    const slug = control.repositories()[0] as string;
+    const open = control.openPullRequest(slug, { title: 'Open from a fork', commits: 2, fromFork: true });
+    const gone = control.openPullRequest(slug, { title: 'Declined from a fork', commits: 1, fromFork: true });
+    control.declinePullRequest(slug, gone, undefined, { closeSourceBranch: true });
+    const { manifest } = await h.run();
+    expect(manifest.status, JSON.stringify(manifest.errors)).toBe('complete');
+    await expectTruth(h);
+    const truth = truthOf(h);
+    const repository = truth.repositories.find((r) => r.slug === slug) as { uuid: string };
+    const tips = [open, gone].map((id) => ((truth.pullrequests[repository.uuid] ?? []).find((p) => p.id === id)?.source as { commit: { hash: string } }).commit.hash);
+    const lookups = h.sim.cloud.requestLog().filter((entry) => entry.api === 'cloud' && tips.some((tip) => entry.path.includes(`/commit/${tip}`)));
+    expect(lookups).toEqual([]);
+    const snapshot = await h.snapshot();
+    const commits = [...(snapshot.get('pull_request_commits')?.values() ?? [])].filter((c) => c.repository_uuid === repository.uuid && c.pull_request_id === open);
+    expect(commits).toHaveLength(2);
+  });
+});

@@ -14,7 +14,11 @@ afterAll(async () => {
 });
 
 async function verifyWith(...names: string[]) {
-  const config = cloudConnector.parseConfig({ workspace: sim.cloud.workspace, baseUrl: sim.cloud.baseUrl });
+  return verifyIn(sim.cloud.workspace, ...names);
+}
+
+async function verifyIn(workspace: string, ...names: string[]) {
+  const config = cloudConnector.parseConfig({ workspace, baseUrl: sim.cloud.baseUrl });
   const credentials = parseCredentials(names.map((name) => ({ ...sim.cloud.credentials[name]?.config, label: name })));
   const client = cloudConnector.createClient(config, credentials);
   try {
@@ -78,5 +82,18 @@ describe('verify', () => {
     const report = await cloudConnector.verify(config, client, credentials, ['pull_requests']);
     expect(report.checks.find((check) => check.stream === 'pull_requests')?.result).toBe('no_resources');
     expect(report.ok).toBe(false);
+  });
+
+  it('a wrong workspace: says so and names the workspaces the credential can see', async () => {
+    const report = await verifyIn('acme-typo', 'apiToken');
+    expect(report.ok).toBe(false);
+    const check = report.checks.find((c) => c.result === 'no_resources');
+    expect(check?.hint).toBe(`Workspace "acme-typo" does not exist or this credential cannot see it. Workspaces it can see: ${sim.cloud.workspace}.`);
+  });
+
+  it('a wrong workspace with a token that cannot list memberships: says so without guessing', async () => {
+    const report = await verifyIn('acme-typo', 'repoToken');
+    expect(report.ok).toBe(false);
+    expect(report.checks.find((c) => c.result === 'no_resources')?.hint).toBe('Workspace "acme-typo" does not exist or this credential cannot see it.');
   });
 });

@@ -6,7 +6,7 @@
 import { isBbsyncError, toBbsyncError, type ApiClient, type Credential, type VerificationCheck, type VerificationReport } from '@bbsync/core';
 import { createCloudClient } from './client.js';
 import type { CloudConfig } from './config.js';
-import { membersPath, repositoriesPath, repositoryPath, workspacePath } from './paths.js';
+import { membersPath, repositoriesPath, repositoryPath, userWorkspacesPath, workspacePath } from './paths.js';
 import { repositoryFilter } from './streams/repositories.js';
 import { STREAM_SCOPES, type CloudStreamName } from './streams/names.js';
 
@@ -77,7 +77,9 @@ async function verifyOne(config: CloudConfig, client: ApiClient, credential: Cre
   if (workspace.result === 'ok' || repositoryProbe.endpoint === '') checks.push({ ...base, ...workspace });
   else if (repositoryProbe.result === 'ok' || repositoryProbe.result === 'no_resources') checks.push({ ...base, ...repositoryProbe, result: 'ok' });
   else if (repositoryProbe.status === 404) {
-    checks.push({ ...base, ...repositoryProbe, result: 'no_resources', hint: `Workspace "${config.workspace}" does not exist or this credential cannot see it.` });
+    const visible = await visibleWorkspaces(client);
+    const known = visible === undefined ? '' : visible.length === 0 ? ' It is a member of no workspace.' : ` Workspaces it can see: ${visible.join(', ')}.`;
+    checks.push({ ...base, ...repositoryProbe, result: 'no_resources', hint: `Workspace "${config.workspace}" does not exist or this credential cannot see it.${known}` });
     return { checks, streams, repositories: undefined, warnings };
   } else checks.push({ ...base, ...repositoryProbe });
   if (repositoryProbe.result === 'invalid_credentials') return { checks, streams, repositories: undefined, warnings };
@@ -153,6 +155,23 @@ async function probeRepositories(client: ApiClient, config: CloudConfig): Promis
     return { endpoint, result: names.length === 0 ? 'no_resources' : 'ok', status: response.status, names, size: names.length };
   } catch (error) {
     return failed(endpoint, error);
+  }
+}
+
+/**
+ * The workspaces the credential is a member of (`GET /user/workspaces`, one page of 100), to name them when
+ * the configured one is wrong; undefined when that cannot be told (an access token without the account scope).
+ */
+async function visibleWorkspaces(client: ApiClient): Promise<string[] | undefined> {
+  try {
+    const response = await client.request<{ values?: { workspace?: { slug?: string } }[]; next?: string }>({
+      url: userWorkspacesPath(),
+      query: { pagelen: 100, fields: 'values.workspace.slug,next' },
+    });
+    const slugs = (response.body.values ?? []).map((membership) => membership.workspace?.slug).filter((slug): slug is string => slug !== undefined);
+    return typeof response.body.next === 'string' ? [...slugs, '…'] : slugs;
+  } catch {
+    return undefined;
   }
 }
 

@@ -40,6 +40,12 @@ export interface SimSwitches {
   readonly cloudMaxPagelen: { readonly members: number; readonly comments: number; readonly commits: number };
   /** Data Center `limit` hard caps (page.max.*), silently clamped. */
   readonly dataCenterMaxLimit: { readonly default: number; readonly activities: number; readonly commits: number };
+  /**
+   * Cloud: the key of change-request items in pull request activity. Webhook payloads use `changes_request`;
+   * no recorded activity page with one was found and some clients read `changes_requested`, so both are
+   * served on demand. @default 'changes_request'
+   */
+  readonly cloudChangesRequestKey?: 'changes_request' | 'changes_requested';
 }
 
 /** Seeded, reproducible faults. Rates are probabilities per request (0..1). */

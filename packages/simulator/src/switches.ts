@@ -10,6 +10,7 @@ export const DEFAULT_SWITCHES: SimSwitches = {
   cloudMaxPagelen: { members: 100, comments: 100, commits: 100 },
   // page.max.* (BITBUCKET.md 2.2: activities capped at 500 in a recording; commits 100 per a secondary source).
   dataCenterMaxLimit: { default: 1000, activities: 500, commits: 100 },
+  cloudChangesRequestKey: 'changes_request',
 };
 
 /** Fills in defaults (nested objects merge too). */

@@ -22,6 +22,7 @@ const POSITIONAL: Readonly<Record<string, readonly string[]>> = {
   unapprovePullRequest: ['repo', 'id', 'user'],
   requestChanges: ['repo', 'id', 'user'],
   commentOnPullRequest: ['repo', 'id'],
+  editComment: ['repo', 'id', 'commentId'],
   mergePullRequest: ['repo', 'id', 'user'],
   declinePullRequest: ['repo', 'id', 'user'],
   startPipeline: ['repo'],

@@ -7,7 +7,7 @@ import type { SimFaults, SimSwitches } from '../api.js';
 import { Rng } from '../rng.js';
 import { resolveSwitches } from '../switches.js';
 import { pullRequestEvents } from './model/activity.js';
-import { commitHash, defaultBranchCommits, pipelineUuid, prBranch } from './model/derive.js';
+import { commitHash, defaultBranchCommits, pipelineUuid, prBranch, prTitle } from './model/derive.js';
 import { braceUuidOf, mixAll, plainUuidOf, saltOf } from './model/hash.js';
 import { CommitKind, PIPELINE_RESULTS, PrState, type AddedEvent, type Member, type RepositoryState } from './model/store.js';
 import { renderUser } from './render/accounts.js';
@@ -33,16 +33,24 @@ export interface CloudControl {
   pushCommits(repo: string, options?: { count?: number; merge?: boolean; author?: UserRef }): string[];
   /** Rewrites the default branch: drops the last `drop` first-parent commits and adds `add` new ones. */
   forcePush(repo: string, options: { drop: number; add?: number }): { removed: string[]; added: string[] };
-  openPullRequest(repo: string, options?: { title?: string; description?: string; author?: UserRef; commits?: number; reviewers?: UserRef[] }): number;
+  /** `fromFork`: the source branch lives in the author's fork (`source.repository` names the fork). */
+  openPullRequest(repo: string, options?: { title?: string; description?: string; author?: UserRef; commits?: number; reviewers?: UserRef[]; fromFork?: boolean }): number;
   updatePullRequest(repo: string, id: number, options: { title?: string; description?: string; pushCommits?: number; user?: UserRef }): void;
   approvePullRequest(repo: string, id: number, user?: UserRef): void;
   unapprovePullRequest(repo: string, id: number, user?: UserRef): void;
   requestChanges(repo: string, id: number, user?: UserRef): void;
   /** Returns the new comment's id. */
   commentOnPullRequest(repo: string, id: number, options?: { text?: string; user?: UserRef; inline?: { path: string; to: number }; parentId?: number }): number;
+  /**
+   * Edits a comment's text (`updated_on` moves; `created_on` and the author stay) or, with `deleted`, deletes
+   * it (it stays listed with `deleted: true`). Fires `pullrequest:comment_updated` / `comment_deleted`. Neither
+   * bumps the pull request's `updated_on` (whether Bitbucket's does is unverified) nor adds an activity item.
+   */
+  editComment(repo: string, id: number, commentId: number, options: { text?: string; deleted?: boolean }): void;
   /** Merges with a merge commit on the default branch; returns its full hash. */
   mergePullRequest(repo: string, id: number, user?: UserRef): string;
-  declinePullRequest(repo: string, id: number, user?: UserRef): void;
+  /** `closeSourceBranch`: the source branch is deleted with the decline (its commits are no longer listed). */
+  declinePullRequest(repo: string, id: number, user?: UserRef, options?: { closeSourceBranch?: boolean }): void;
   /** Starts a pipeline on a branch (default branch by default); returns its `{uuid}`. */
   startPipeline(repo: string, options?: { branch?: string; state?: 'PENDING' | 'IN_PROGRESS' | 'PAUSED'; trigger?: 'PUSH' | 'MANUAL' }): string;
   finishPipeline(repo: string, uuid: string, result?: PipelineResult): void;
@@ -218,6 +226,7 @@ export function createCloudControl(state: CloudState, ctx: () => RenderContext, 
       prs.reviewers.push(reviewers);
       if (options.title !== undefined) prs.titles.set(index, options.title);
       if (options.description !== undefined) prs.descriptions.set(index, options.description);
+      if (options.fromFork === true) prs.forks.add(index);
       bumpRepositoryOnPullRequest(repo, created);
       state.touch(repo);
       emitPr('pullrequest:created', repo, index, author);
@@ -230,12 +239,14 @@ export function createCloudControl(state: CloudState, ctx: () => RenderContext, 
       requireOpen(repo, index);
       const prs = repo.pullRequests;
       const user = memberOf(options.user, () => prs.author[index] as number);
+      const previousTitle = prTitle(repo, index);
       if (options.title !== undefined) prs.titles.set(index, options.title);
       if (options.description !== undefined) prs.descriptions.set(index, options.description);
       for (let k = 0; k < (options.pushCommits ?? 0); k++) prs.tip[index] = addCommit(repo, prs.tip[index] as number, -1, user, CommitKind.Side, index + 1);
       if ((options.pushCommits ?? 0) > 0) prs.dest[index] = repo.head;
       // Updates always move updated_on (the switch is only about comments and approvals).
-      addEvent(repo, index, { kind: 'update', at: eventTime(), user, state: 'OPEN', ...(options.title !== undefined ? { title: options.title } : {}) }, true);
+      const retitled = options.title !== undefined && options.title !== previousTitle ? { title: options.title, previousTitle } : options.title !== undefined ? { title: options.title } : {};
+      addEvent(repo, index, { kind: 'update', at: eventTime(), user, state: 'OPEN', ...retitled }, true);
       emitPr((options.pushCommits ?? 0) > 0 ? 'pullrequest:push' : 'pullrequest:updated', repo, index, user);
     },
 
@@ -282,6 +293,24 @@ export function createCloudControl(state: CloudState, ctx: () => RenderContext, 
       return commentId;
     },
 
+    editComment(repoKey, id, commentId, options) {
+      const repo = repoOf(repoKey);
+      const index = prOf(repo, id);
+      const event = pullRequestEvents(data, repo, index).find((e) => e.kind === 'comment' && e.commentId === commentId);
+      if (!event) throw new Error(`no comment ${commentId} on pull request #${id} in ${repo.slug}`);
+      const prs = repo.pullRequests;
+      const previous = prs.commentChanges.get(commentId);
+      if (previous?.deleted === true) throw new Error(`comment ${commentId} is deleted`);
+      const deleted = options.deleted === true;
+      const current = previous?.text ?? event.text ?? '';
+      const text = deleted ? current : (options.text ?? `${current} (edited)`);
+      prs.commentChanges.set(commentId, { text, at: eventTime(), deleted });
+      state.touch(repo);
+      if (state.webhooks.list().length > 0) {
+        emitPr(deleted ? 'pullrequest:comment_deleted' : 'pullrequest:comment_updated', repo, index, event.user, { comment: renderComment(ctx(), repo, index, event) });
+      }
+    },
+
     mergePullRequest(repoKey, id, userRef) {
       const repo = repoOf(repoKey);
       const index = prOf(repo, id);
@@ -292,6 +321,7 @@ export function createCloudControl(state: CloudState, ctx: () => RenderContext, 
       prs.dest[index] = repo.head;
       repo.head = merge;
       const at = eventTime();
+      prs.keepSeed(index);
       prs.state[index] = PrState.Merged;
       prs.merge[index] = merge;
       prs.closed[index] = at;
@@ -302,14 +332,16 @@ export function createCloudControl(state: CloudState, ctx: () => RenderContext, 
       return commitHash(data, repo, merge);
     },
 
-    declinePullRequest(repoKey, id, userRef) {
+    declinePullRequest(repoKey, id, userRef, options = {}) {
       const repo = repoOf(repoKey);
       const index = prOf(repo, id);
       requireOpen(repo, index);
       const prs = repo.pullRequests;
       const user = memberOf(userRef, () => prs.author[index] as number);
       const at = eventTime();
+      prs.keepSeed(index);
       prs.state[index] = PrState.Declined;
+      if (options.closeSourceBranch === true) prs.closeSource[index] = 1;
       prs.closed[index] = at;
       prs.closedBy[index] = user;
       addEvent(repo, index, { kind: 'update', at, user, state: 'DECLINED' }, true);

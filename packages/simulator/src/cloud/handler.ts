@@ -103,6 +103,6 @@ function makeCall(state: CloudState, request: SimRequest, match: RouteMatch, ide
     identity,
     state,
     path: request.path.length > 1 ? request.path.replace(/\/+$/, '') : request.path,
-    ctx: { data: state.data, api: `${origin}${prefix}` },
+    ctx: { data: state.data, api: `${origin}${prefix}`, changesRequestKey: state.switches.cloudChangesRequestKey },
   };
 }

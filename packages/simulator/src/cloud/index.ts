@@ -67,7 +67,7 @@ export function createCloudSimulator(options: CloudSimulatorOptions): CloudSimul
     webhooks,
   });
   let apiBase = `http://127.0.0.1${prefix}`;
-  const ctx = (): RenderContext => ({ data, api: apiBase });
+  const ctx = (): RenderContext => ({ data, api: apiBase, changesRequestKey: state.switches.cloudChangesRequestKey });
   const control = createCloudControl(state, ctx, (ms) => options.clock.advance(ms));
   const handler = createCloudHandler(state, (call, match) => mutateBetweenPages(state, control, call, match));
   return {

@@ -7,7 +7,7 @@ import type { EndpointContext } from './endpoints/context.js';
 import { DcApiError, dcErrors } from './errors.js';
 import type { TokenBuckets } from './rateLimit.js';
 import { matchRoute } from './routes.js';
-import { Shapes } from './shapes.js';
+import { Shapes, shapeOptionsOf } from './shapes.js';
 
 export interface ApiHandlerDeps {
   readonly ds: Dataset;
@@ -38,10 +38,10 @@ export function createApiHandler(deps: ApiHandlerDeps): SimHandler {
       }
       if (request.method !== 'GET' && request.method !== 'HEAD') throw dcErrors.methodNotAllowed();
       if (!route) throw dcErrors.notFound(request.path);
-      const ctx: EndpointContext = { ds: deps.ds, auth: deps.auth, principal, shapes: new Shapes(deps.ds, origin + deps.contextPath), switches: deps.switches, query: request.url.searchParams, params: route.params };
+      const ctx: EndpointContext = { ds: deps.ds, auth: deps.auth, principal, shapes: new Shapes(deps.ds, origin + deps.contextPath, shapeOptionsOf(request.url.searchParams)), switches: deps.switches, query: request.url.searchParams, params: route.params };
       const result = route.handler(ctx);
       const status = result.status ?? 200;
-      response = { status, headers: { 'content-type': JSON_TYPE }, ...(status === 204 || request.method === 'HEAD' ? {} : { body: result.body }) };
+      response = { status, headers: { 'content-type': result.contentType ?? JSON_TYPE }, ...(status === 204 || request.method === 'HEAD' ? {} : { body: result.body }) };
     } catch (error) {
       if (!(error instanceof DcApiError)) throw error;
       response = { status: error.status, headers: { 'content-type': JSON_TYPE, ...error.headers }, body: error.body };

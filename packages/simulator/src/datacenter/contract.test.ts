@@ -115,6 +115,39 @@ describe('contract: success bodies', () => {
     }
     expect(prs.values.length).toBeGreaterThan(0);
   });
+
+  it('fork pull requests, inline-comment activities, avatarSize and markup', async () => {
+    const c = dc.sim.handle.control;
+    const fork = c.openPullRequest({ projectKey: repo.project.key, slug: repo.slug, commits: 1, fromFork: true });
+    await expectValid(`${base}/pull-requests/${fork.id}?avatarSize=48&markup=true`, PR);
+    check((await dc.get(`${base}/pull-requests/${fork.id}`)).body.fromRef.repository.origin, component('RestRepository'));
+    const prs = (await dc.get(`${base}/pull-requests?state=ALL&limit=100`)).body.values;
+    let anchored = 0;
+    for (const pr of prs) {
+      const activities = await expectValid(`${base}/pull-requests/${pr.id}/activities?limit=500&avatarSize=32&markup=true`, `${PR}/activities`);
+      for (const a of activities.values) {
+        if (a.comment) check(a.comment, component('RestComment'));
+        if (a.commit) check(a.commit, component('RestCommit'));
+        if (a.diff) {
+          check(a.diff, component('RestDiff'));
+          anchored++;
+        }
+      }
+    }
+    expect(anchored).toBeGreaterThan(0);
+  });
+
+  it('project permissions, pull request diff and changes (the spec types the pages as one item: validate each)', async () => {
+    await expectValid(`/projects/${repo.project.key}/permissions/users`, '/projects/{projectKey}/permissions/users');
+    await expectValid(`/users/${truth.users[1]!.slug}`, '/users/{userSlug}');
+    await expectValid('/users/nobody-here', '/users/{userSlug}', 404);
+    const pr = (truth.pullRequests[repo.id] ?? [])[0]!;
+    const diff = (await dc.get(`${base}/pull-requests/${pr.id}/diff`)).body;
+    for (const file of diff.diffs) check(file, component('RestDiff'));
+    const changes = (await dc.get(`${base}/pull-requests/${pr.id}/changes`)).body;
+    expect(changes).toMatchObject({ isLastPage: true, nextPageStart: null });
+    for (const change of changes.values) check(change, component('RestChange'));
+  });
 });
 
 describe('contract: error bodies', () => {

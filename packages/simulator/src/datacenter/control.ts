@@ -179,7 +179,8 @@ export function createControl(ds: Dataset, auth: AuthRegistry, shapes: () => Sha
       const localId = r.nextPullRequestId++;
       const fromBranch = o.fromBranch ?? `feature/${project.key}-${100 + localId}-control`;
       const prCommits = addCommits(r, base, Math.max(1, o.commits ?? 1), author);
-      r.branches.set(branchRef(fromBranch), prCommits[prCommits.length - 1] as number);
+      // A fork's branch lives in the fork, not here.
+      if (o.fromFork !== true) r.branches.set(branchRef(fromBranch), prCommits[prCommits.length - 1] as number);
       const t = now();
       const row = ds.pullRequests.add({ repo: r.idx, localId, state: 'OPEN', author, created: t, updated: t, closed: Number.NaN, commitFirst: prCommits[0] as number, commitCount: prCommits.length, mergeCommit: -1 });
       r.pullRequests.push(row);
@@ -188,6 +189,7 @@ export function createControl(ds: Dataset, auth: AuthRegistry, shapes: () => Sha
         row, repo: r.idx, id: localId, title: o.title ?? `Change ${localId}`, description: o.description ?? '', state: 'OPEN', author, createdDate: t, updatedDate: t, closedDate: undefined, version: 0,
         fromBranch, toBranch: displayIdOf(r.defaultBranch), commits: prCommits, toCommitAtClose: -1, commitsGone: false, reviewers, participants: [], comments: new Map(),
         activities: [{ id: ds.nextActivityId++, createdDate: t, user: author, action: 'OPENED' }],
+        ...(o.fromFork === true ? { fromFork: true } : {}),
       };
       ds.pullRequests.records.set(row, pr);
       return shapes().pullRequest(pr);
@@ -268,6 +270,18 @@ export function createControl(ds: Dataset, auth: AuthRegistry, shapes: () => Sha
       const { pr } = pullRequest(o);
       const u = user(o.user, pr.author);
       const t = now();
+      if (o.delete !== undefined) {
+        const comment = pr.comments.get(o.delete);
+        if (!comment) throw new ControlError(404, `Comment ${o.delete} does not exist on pull request ${pr.id}.`);
+        if (comment.replies.length > 0) throw new ControlError(409, 'This comment has replies which must be deleted first.');
+        pr.comments.delete(comment.id);
+        if (comment.parentId !== undefined) {
+          const parent = pr.comments.get(comment.parentId);
+          if (parent) parent.replies.splice(parent.replies.indexOf(comment.id), 1);
+        }
+        touch(pr, { user: comment.author, action: 'COMMENTED', commentAction: 'DELETED', commentId: comment.id, deleted: { ...comment, replies: [] } });
+        return shapes().comment(pr, comment);
+      }
       if (o.edit !== undefined) {
         const comment = pr.comments.get(o.edit);
         if (!comment) throw new ControlError(404, `Comment ${o.edit} does not exist on pull request ${pr.id}.`);

@@ -38,6 +38,7 @@ export const dcErrors = {
   noSuchPullRequest: (id: string, key: string, slug: string): DcApiError => new DcApiError(404, `Pull request ${id} does not exist in ${key}/${slug}.`, 'com.atlassian.bitbucket.pull.NoSuchPullRequestException'),
   noSuchCommit: (id: string, slug: string): DcApiError => new DcApiError(404, `Commit '${id}' does not exist in repository '${slug}'.`, 'com.atlassian.bitbucket.commit.NoSuchCommitException'),
   noSuchBranch: (ref: string, slug: string): DcApiError => new DcApiError(404, `Repository '${slug}' does not have a branch named '${ref}'.`, 'com.atlassian.bitbucket.repository.NoSuchBranchException'),
+  noSuchUser: (slug: string): DcApiError => new DcApiError(404, `User ${slug} does not exist.`, 'com.atlassian.bitbucket.user.NoSuchUserException'),
   invalid: (context: string, message: string): DcApiError => new DcApiError(400, message, 'com.atlassian.bitbucket.validation.ArgumentValidationException', context),
   notFound: (path: string): DcApiError => new DcApiError(404, `No resource matches ${path}`, null),
   methodNotAllowed: (): DcApiError => new DcApiError(405, 'Method not allowed', null),

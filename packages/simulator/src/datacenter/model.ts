@@ -218,7 +218,7 @@ interface ActivityBase {
 export type ActivityRecord =
   | (ActivityBase & { readonly action: 'OPENED' | 'DECLINED' | 'REOPENED' | 'APPROVED' | 'UNAPPROVED' | 'REVIEWED' })
   | (ActivityBase & { readonly action: 'MERGED'; readonly commit: number })
-  | (ActivityBase & { readonly action: 'COMMENTED'; readonly commentAction: 'ADDED' | 'EDITED'; readonly commentId: number; readonly previousText?: string })
+  | (ActivityBase & { readonly action: 'COMMENTED'; readonly commentAction: 'ADDED' | 'EDITED' | 'DELETED'; readonly commentId: number; readonly previousText?: string; readonly deleted?: CommentRecord })
   | (ActivityBase & { readonly action: 'RESCOPED'; readonly fromCommit: number; readonly previousFromCommit: number; readonly toCommit: number; readonly previousToCommit: number; readonly added: readonly number[]; readonly removed: readonly number[] })
   | (ActivityBase & { readonly action: 'UPDATED'; readonly addedReviewers: readonly number[]; readonly removedReviewers: readonly number[] });
 
@@ -251,6 +251,8 @@ export interface PullRequestRecord {
   readonly comments: Map<number, CommentRecord>;
   /** Oldest first. */
   readonly activities: ActivityRecord[];
+  /** Opened from a fork through the control API (generated ones: `isForkPullRequest` decides from the row). */
+  readonly fromFork?: boolean;
 }
 
 /** Full ref of a branch display id. */

@@ -18,6 +18,8 @@ export interface RestProject {
   readonly description?: string;
   readonly public: boolean;
   readonly type: 'NORMAL' | 'PERSONAL';
+  /** Personal projects (`~USER`) name their owner. */
+  readonly owner?: RestApplicationUser;
   readonly links: RestSelfLinks;
 }
 
@@ -25,11 +27,14 @@ export interface RestRepository {
   readonly slug: string;
   readonly id: number;
   readonly name: string;
+  readonly description?: string;
   readonly hierarchyId: string;
   readonly scmId: 'git';
   readonly state: 'AVAILABLE';
   readonly statusMessage: string;
   readonly forkable: boolean;
+  /** A fork's origin repository. */
+  readonly origin?: RestRepository;
   readonly project: RestProject;
   readonly public: boolean;
   readonly archived: boolean;
@@ -44,6 +49,7 @@ export interface RestApplicationUser {
   readonly id: number;
   readonly slug: string;
   readonly type: 'NORMAL' | 'SERVICE';
+  readonly avatarUrl?: string;
   readonly links: RestSelfLinks;
 }
 
@@ -51,6 +57,7 @@ export interface RestApplicationUser {
 export interface RestPerson {
   readonly name: string;
   readonly emailAddress: string;
+  readonly avatarUrl?: string;
 }
 
 export interface RestMinimalCommit {
@@ -124,6 +131,8 @@ export interface RestComment {
   readonly createdDate: number;
   readonly updatedDate: number;
   readonly comments: readonly RestComment[];
+  /** Legacy tasks; always empty here. */
+  readonly tasks?: readonly unknown[];
   readonly threadResolved: boolean;
   readonly severity: 'NORMAL' | 'BLOCKER';
   readonly state: 'OPEN' | 'RESOLVED';
@@ -136,7 +145,7 @@ export interface RestPullRequestActivity {
   readonly createdDate: number;
   readonly user: RestApplicationUser;
   readonly action: 'OPENED' | 'UPDATED' | 'RESCOPED' | 'REVIEWED' | 'APPROVED' | 'UNAPPROVED' | 'DECLINED' | 'REOPENED' | 'MERGED' | 'COMMENTED';
-  readonly commentAction?: 'ADDED' | 'EDITED';
+  readonly commentAction?: 'ADDED' | 'EDITED' | 'DELETED';
   readonly comment?: RestComment;
   readonly previousCommentText?: string;
   readonly fromHash?: string;

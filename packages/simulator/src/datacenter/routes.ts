@@ -1,7 +1,8 @@
 /** The endpoint table: templates as the 9.2 spec names them (below `/rest/api/1.0`). */
 import type { EndpointHandler } from './endpoints/context.js';
-import { applicationProperties, getProject, getRepository, listProjectRepositories, listProjects, listRepositories, listUsers } from './endpoints/projects.js';
+import { applicationProperties, getProject, getRepository, getUser, listProjectRepositories, listProjects, listRepositories, listUsers } from './endpoints/projects.js';
 import { getPullRequest, listActivities, listParticipants, listPullRequestCommits, listPullRequests } from './endpoints/pullRequests.js';
+import { listProjectUserPermissions, listPullRequestChanges, pullRequestDiffJson, pullRequestDiffText } from './endpoints/diffs.js';
 import { getCommit, getDefaultBranch, getDefaultBranchRef, listBranches, listCommits } from './endpoints/refs.js';
 
 const REPO = '/projects/{projectKey}/repos/{repositorySlug}';
@@ -19,12 +20,17 @@ const TABLE: readonly (readonly [string, EndpointHandler])[] = [
   [`${REPO}/commits`, listCommits],
   [`${REPO}/commits/{commitId}`, getCommit],
   [`${REPO}/pull-requests`, listPullRequests],
+  [`${REPO}/pull-requests/{pullRequestId}.diff`, pullRequestDiffText],
   [PR, getPullRequest],
+  [`${PR}/diff`, pullRequestDiffJson],
+  [`${PR}/changes`, listPullRequestChanges],
+  ['/projects/{projectKey}/permissions/users', listProjectUserPermissions],
   [`${PR}/activities`, listActivities],
   [`${PR}/commits`, listPullRequestCommits],
   [`${PR}/participants`, listParticipants],
   ['/repos', listRepositories],
   ['/users', listUsers],
+  ['/users/{userSlug}', getUser],
 ];
 
 export interface RouteMatch {
@@ -45,8 +51,13 @@ export function matchRoute(path: string): RouteMatch | undefined {
     for (let i = 0; i < parts.length && ok; i++) {
       const want = route.segments[i] as string;
       const got = parts[i] as string;
-      if (want.startsWith('{')) params[want.slice(1, -1)] = safeDecode(got);
-      else ok = want === got;
+      const placeholder = /^\{(\w+)\}(.*)$/.exec(want);
+      if (placeholder) {
+        // `{pullRequestId}.diff`: a placeholder with a literal suffix.
+        const suffix = placeholder[2] as string;
+        if (suffix !== '' && !(got.endsWith(suffix) && got.length > suffix.length)) ok = false;
+        else params[placeholder[1] as string] = safeDecode(suffix === '' ? got : got.slice(0, -suffix.length));
+      } else ok = want === got;
     }
     if (ok && !Object.values(params).some((v) => v === '')) return { template: route.template, handler: route.handler, params };
   }

@@ -53,7 +53,8 @@ export interface DataCenterControl {
   deleteRepository(o: RepoSelector): void;
   /** Deletes a project and its repositories. */
   deleteProject(o: { projectKey: string }): void;
-  openPullRequest(o: RepoSelector & { title?: string; description?: string; author?: string; reviewers?: string[]; commits?: number; fromBranch?: string }): RestPullRequest;
+  /** `fromFork`: the source branch is in the author's personal fork (`fromRef.repository.origin` is this repository). */
+  openPullRequest(o: RepoSelector & { title?: string; description?: string; author?: string; reviewers?: string[]; commits?: number; fromBranch?: string; fromFork?: boolean }): RestPullRequest;
   /**
    * Edits a pull request: title/description/reviewers (UPDATED), `pushCommits` to its source (RESCOPED), or
    * `rewriteSource` (force-push the source: old commits gone; an open pull request is rescoped, a closed one's
@@ -63,7 +64,11 @@ export interface DataCenterControl {
   reviewPullRequest(o: PullRequestSelector & { user: string; status: ReviewStatus }): RestPullRequest;
   approvePullRequest(o: PullRequestSelector & { user: string }): RestPullRequest;
   /** Adds a comment (or a reply with `replyTo`), or edits comment `edit`. */
-  commentPullRequest(o: PullRequestSelector & { user?: string; text?: string; replyTo?: number; edit?: number }): RestComment;
+  /**
+   * Adds a comment (`replyTo` a comment), edits one (`edit`: COMMENTED/EDITED, `version` + 1) or deletes one
+   * (`delete`: COMMENTED/DELETED; it leaves `/activities`' comment threads; 409 while it has replies).
+   */
+  commentPullRequest(o: PullRequestSelector & { user?: string; text?: string; replyTo?: number; edit?: number; delete?: number }): RestComment;
   mergePullRequest(o: PullRequestSelector & { user?: string }): RestPullRequest;
   declinePullRequest(o: PullRequestSelector & { user?: string }): RestPullRequest;
   reopenPullRequest(o: PullRequestSelector & { user?: string }): RestPullRequest;

@@ -8,7 +8,9 @@
  *   hash is asked for; only when the `commits` stream reads this repository, as that is what it joins), and
  *   for the source tip of a pull request whose commits Bitbucket no longer lists (its branch is gone): that
  *   commit no other stream gives is written to `commit_details` (only when that output is selected).
- * Destination commits are resolved only when known (they are default-branch commits, often old).
+ * Destination commits are resolved only when known (they are default-branch commits, often old). A fork pull
+ * request's source commits live in the fork (`source.repository` ≠ `destination.repository`): they are never
+ * looked up in this repository, where they do not exist until merged.
  */
 import type { PartitionContext } from '@bbsync/core';
 import type { CloudConfig } from '../../config.js';
@@ -23,6 +25,13 @@ import { COMMIT_DETAILS, PULL_REQUESTS } from './keys.js';
 const PREFIX = 12;
 
 type Ctx = PartitionContext<RepositoryPartition, unknown, CloudConfig>;
+
+/** Whether the pull request comes from another repository (a fork). */
+export function isFork(pullRequest: CloudPullRequest): boolean {
+  const source = pullRequest.source?.repository?.uuid;
+  const destination = pullRequest.destination?.repository?.uuid;
+  return source !== undefined && destination !== undefined && source !== destination;
+}
 
 export class HashResolver {
   readonly #byPrefix = new Map<string, string>();
@@ -65,7 +74,8 @@ export class HashResolver {
    */
   async annotate(pullRequest: CloudPullRequest, commitsListed: boolean): Promise<void> {
     await this.#annotate(pullRequest.merge_commit ?? undefined, 'hash');
-    await this.#annotate(pullRequest.source?.commit ?? undefined, commitsListed ? 'none' : 'detail');
+    const fromFork = isFork(pullRequest);
+    await this.#annotate(pullRequest.source?.commit ?? undefined, commitsListed || fromFork ? 'none' : 'detail');
     await this.#annotate(pullRequest.destination?.commit ?? undefined, 'none');
   }
 

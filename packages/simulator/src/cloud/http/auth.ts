@@ -45,6 +45,8 @@ export const SCOPES = {
   user: { legacy: 'account', granular: 'read:user:bitbucket' },
   webhook: { legacy: 'webhook', granular: 'read:webhook:bitbucket' },
   webhookWrite: { legacy: 'webhook', granular: 'write:webhook:bitbucket' },
+  /** Endpoints any credential may call (spec security `oauth2: []`, e.g. `GET /workspaces/{workspace}`). */
+  none: { legacy: '', granular: '' },
 } as const satisfies Record<string, ScopeRequirement>;
 
 /** Legacy scopes imply others ("pullrequest" includes read access to repositories, and so on). */
@@ -75,6 +77,7 @@ function expand(scopes: readonly string[]): Set<string> {
 }
 
 export function hasScope(identity: CloudIdentity, required: ScopeRequirement): boolean {
+  if (required.legacy === '') return true;
   if (identity.type === 'api_token') return identity.scopes.has(required.granular);
   return identity.scopes.has(required.legacy);
 }

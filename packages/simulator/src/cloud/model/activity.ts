@@ -20,6 +20,7 @@ export interface PrEvent {
   readonly inline?: { readonly path: string; readonly to: number };
   readonly parentId?: number;
   readonly title?: string;
+  readonly previousTitle?: string;
 }
 
 /** How many comments a generated pull request has (drawn separately so ids can be assigned first). */
@@ -29,16 +30,22 @@ export function countGeneratedComments(seed: number, repoKey: number, prSalt: nu
   return Math.floor(r * r * (max + 1));
 }
 
-/** The generated events of pull request `index` (0-based), oldest first. */
+/**
+ * The generated events of pull request `index` (0-based), oldest first. They are drawn only from values
+ * that never change (seed, salt, creation time, author, and the generation-time state, closing and reviewers
+ * kept in `seedOf`), so control calls add events but never move these.
+ */
 export function generatedEvents(data: CloudData, repo: RepositoryState, index: number): PrEvent[] {
   const prs = repo.pullRequests;
   const created = prs.created[index] as number;
   if (prs.generated[index] !== 1) return [{ kind: 'update', at: created, user: prs.author[index] as number, state: 'OPEN' }];
   const rng = new Rng(mixAll(data.seed, repo.key, prs.salt[index] as number));
-  const closed = prs.closed[index] as number;
-  const state = prs.state[index] as number;
+  const seed = prs.seedOf(index);
+  const closed = seed.closed;
+  const state = seed.state;
   const author = prs.author[index] as number;
-  const reviewers = prs.reviewers[index] as number[];
+  const reviewers = seed.reviewers;
+  const memberCount = data.generatedMembers ?? data.members.length;
   const generatedAtUs = data.generatedAt * 1000;
   const openSpan = Math.max(0, Math.min(generatedAtUs - created - 1_000_000, 14 * DAY_US));
   // Draw every random number unconditionally so the sequence never depends on the branch taken.
@@ -58,7 +65,7 @@ export function generatedEvents(data: CloudData, repo: RepositoryState, index: n
   }
   commentTimes.sort((a, b) => a - b);
   for (let j = 0; j < comments; j++) {
-    const user = rng.chance(0.15) ? rng.int(0, data.members.length - 1) : at(people, rng.int(0, people.length - 1));
+    const user = rng.chance(0.15) ? rng.int(0, memberCount - 1) : at(people, rng.int(0, people.length - 1));
     const inline = rng.chance(0.4) ? { path: at(FILE_PATHS, rng.int(0, 99)), to: rng.int(1, 400) } : undefined;
     const parentPick = rng.int(0, Math.max(0, j - 1));
     const reply = j > 0 && rng.chance(0.25);
@@ -85,7 +92,7 @@ export function generatedEvents(data: CloudData, repo: RepositoryState, index: n
   const editAt = created + Math.floor(span * (0.1 + 0.5 * rng.next()));
   if (edited) events.push({ kind: 'update', at: editAt, user: author, state: 'OPEN' });
   if (closed > 0) {
-    events.push({ kind: 'update', at: closed, user: prs.closedBy[index] as number, state: PR_STATES[state] as PullRequestState });
+    events.push({ kind: 'update', at: closed, user: seed.closedBy, state: PR_STATES[state] as PullRequestState });
   }
   return events.sort((a, b) => a.at - b.at);
 }

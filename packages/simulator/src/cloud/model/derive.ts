@@ -1,6 +1,6 @@
 /** Values derived on demand from the seed and the columns: hashes, messages, titles, branch names, uuids. */
 import { braceUuidOf, hexOf, mixAll, saltOf } from './hash.js';
-import { CommitKind, type CloudData, type RepositoryState } from './store.js';
+import { CommitKind, PrState, type CloudData, type RepositoryState } from './store.js';
 import { NOUNS, VERBS, at } from './words.js';
 
 const PIPELINE_SALT = saltOf('pipeline');
@@ -24,6 +24,25 @@ export function prDescription(repo: RepositoryState, index: number): string {
   const salt = repo.pullRequests.salt[index] as number;
   if (salt % 4 === 0) return '';
   return `This change ${at(VERBS, salt >>> 9).toLowerCase()}s ${at(NOUNS, salt >>> 13)}.\n\n* tested locally\n* see ticket ACME-${salt % 9000}`;
+}
+
+/**
+ * Whether pull request `index` comes from a fork (its source branch and unmerged commits live in the fork,
+ * the author's copy of the repository): about one generated pull request in eleven, drawn from its salt, and
+ * those the control API opened `fromFork`.
+ */
+export function isForkPullRequest(repo: RepositoryState, index: number): boolean {
+  const prs = repo.pullRequests;
+  if (prs.forks.has(index)) return true;
+  return prs.generated[index] === 1 && ((prs.salt[index] as number) >>> 4) % 11 === 3;
+}
+
+/** Whether commit `id` is only in a fork: a source commit of a fork pull request that was not merged. */
+export function onlyInFork(repo: RepositoryState, id: number): boolean {
+  const commits = repo.commits;
+  if (commits.kind.get(id) !== CommitKind.Side) return false;
+  const owner = commits.pr.get(id) - 1;
+  return owner >= 0 && isForkPullRequest(repo, owner) && repo.pullRequests.state[owner] !== PrState.Merged;
 }
 
 /** Source branch name, e.g. `feature/retry-logic-12`. */

@@ -53,6 +53,7 @@ export function generateCloudData(options: GenerateOptions): CloudData {
     members,
     repositories: [],
     nextCommentId: 0,
+    generatedMembers: members.length,
     maxGeneratedComments: size.pullRequestsPerRepo > 60 ? 3 : 5,
     generatedAt: options.generatedAt,
   };

@@ -54,6 +54,29 @@ export interface AddedEvent {
   readonly parentId?: number;
   /** For updates: the title and description at that moment. */
   readonly title?: string;
+  /** For updates that retitled the pull request: the title before (rendered as `changes.title.old`). */
+  readonly previousTitle?: string;
+}
+
+/**
+ * What a generated pull request's derived activity is drawn from, as it was at generation. The control API
+ * changes a pull request's columns (state, closing time, closer); its past must not move with them, so the
+ * columns' generation-time values are kept here before the first such change.
+ */
+export interface GenerationSeed {
+  readonly state: number;
+  readonly closed: number;
+  readonly closedBy: number;
+  readonly reviewers: readonly number[];
+}
+
+/** A comment's edit or deletion: what `/comments` and the activity log show afterwards. */
+export interface CommentChange {
+  /** The text now (deleted comments keep their last text; Bitbucket renders them `deleted: true`). */
+  readonly text: string;
+  /** Microseconds: the comment's `updated_on`. */
+  readonly at: number;
+  readonly deleted: boolean;
 }
 
 /** Pull requests of one repository; index = id - 1. Times are microseconds since the epoch. */
@@ -87,6 +110,29 @@ export class PullRequestStore {
   readonly titles = new Map<number, string>();
   /** Descriptions changed by the control API, by PR index. */
   readonly descriptions = new Map<number, string>();
+  /** Comments edited or deleted through the control API, by comment id (ids are global). */
+  readonly commentChanges = new Map<number, CommentChange>();
+  /** Pull requests opened from a fork through the control API (generated ones: see `isForkPullRequest`). */
+  readonly forks = new Set<number>();
+  /** Generation-time columns of pull requests the control API changed since (see GenerationSeed). */
+  readonly seeds = new Map<number, GenerationSeed>();
+
+  /** The generation-time columns of pull request `index` (its current ones until the control API changes them). */
+  seedOf(index: number): GenerationSeed {
+    return (
+      this.seeds.get(index) ?? {
+        state: this.state[index] as number,
+        closed: this.closed[index] as number,
+        closedBy: this.closedBy[index] as number,
+        reviewers: this.reviewers[index] as number[],
+      }
+    );
+  }
+
+  /** Keeps the generation-time columns of pull request `index` before the control API changes them. */
+  keepSeed(index: number): void {
+    if (!this.seeds.has(index)) this.seeds.set(index, { ...this.seedOf(index), reviewers: [...(this.reviewers[index] as number[])] });
+  }
 
   get length(): number {
     return this.state.length;
@@ -182,6 +228,11 @@ export interface CloudData {
   readonly repositories: RepositoryState[];
   /** Next free pull request comment id (ids are global, as on bitbucket.org). */
   nextCommentId: number;
+  /**
+   * Members at generation: generated activity picks people among these, so members added later do not
+   * change who wrote old comments. Absent in hand-made datasets (then every member counts).
+   */
+  readonly generatedMembers?: number;
   /** Events per pull request comment count: generated comments per PR are at most this. */
   readonly maxGeneratedComments: number;
   /** Simulated time (ms) the dataset was generated at: generated records are older. */

@@ -53,6 +53,8 @@ export function renderCommit(ctx: RenderContext, repo: RepositoryState, id: numb
       patch: link(`${repoPath(ctx, repo)}/patch/${hash}`),
     },
     parents,
+    // Recorded commit objects carry an (empty) `participants` list (jenkinsci/bitbucket-branch-source-plugin).
+    participants: [],
     repository: renderRepositoryRef(ctx, repo),
     rendered: { message: rendered(message) },
   };

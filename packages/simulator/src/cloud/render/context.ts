@@ -5,6 +5,8 @@ export interface RenderContext {
   readonly data: CloudData;
   /** e.g. `http://127.0.0.1:5555/2.0` (links are absolute, like the real API's). */
   readonly api: string;
+  /** The activity key of change requests (switch `cloudChangesRequestKey`). @default 'changes_request' */
+  readonly changesRequestKey?: 'changes_request' | 'changes_requested';
 }
 
 /** Web UI origin used in `links.html` (never followed by API clients). */

@@ -1,11 +1,11 @@
 /** Pull requests, their comments and activity items, derived from columns and events. */
 import type { PrEvent } from '../model/activity.js';
-import { prBranch, prDescription, prTitle } from '../model/derive.js';
+import { commitHash, isForkPullRequest, prBranch, prDescription, prTitle } from '../model/derive.js';
 import { PR_STATES, PrState, type RepositoryState } from '../model/store.js';
 import { renderUser } from './accounts.js';
 import { renderCommitRef } from './commit.js';
 import { WEB, isoMicros, link, rendered, type RenderContext } from './context.js';
-import { renderRepositoryRef, repoPath } from './repository.js';
+import { forkFullName, renderForkRef, renderRepositoryRef, repoPath } from './repository.js';
 
 export function prPath(ctx: RenderContext, repo: RepositoryState, index: number): string {
   return `${repoPath(ctx, repo)}/pullrequests/${index + 1}`;
@@ -35,8 +35,18 @@ function endpoints(ctx: RenderContext, repo: RepositoryState, index: number): { 
   const repoRef = renderRepositoryRef(ctx, repo);
   return {
     destination: { branch: { name: repo.mainbranch }, commit: renderCommitRef(ctx, repo, prs.dest[index] as number, true), repository: repoRef },
-    source: { branch: { name: prBranch(repo, index) }, commit: renderCommitRef(ctx, repo, prs.tip[index] as number, true), repository: repoRef },
+    // A fork pull request's source is the fork (source.repository ≠ destination.repository); its commit
+    // links point there.
+    source: isForkPullRequest(repo, index)
+      ? { branch: { name: prBranch(repo, index) }, commit: forkCommitRef(ctx, repo, index), repository: renderForkRef(ctx, repo, index) }
+      : { branch: { name: prBranch(repo, index) }, commit: renderCommitRef(ctx, repo, prs.tip[index] as number, true), repository: repoRef },
   };
+}
+
+function forkCommitRef(ctx: RenderContext, repo: RepositoryState, index: number): Record<string, unknown> {
+  const hash = commitHash(ctx.data, repo, repo.pullRequests.tip[index] as number).slice(0, 12);
+  const fork = forkFullName(ctx, repo, index);
+  return { type: 'commit', hash, links: { self: link(`${ctx.api}/repositories/${fork}/commit/${hash}`), html: link(`${WEB}/${fork}/commits/${hash}`) } };
 }
 
 /** Participants (reviewers and everyone who commented, approved or requested changes), from the events. */
@@ -104,7 +114,8 @@ export function renderPullRequest(ctx: RenderContext, repo: RepositoryState, ind
       approve: link(`${self}/approve`),
       'request-changes': link(`${self}/request-changes`),
       diff: link(`${repoPath(ctx, repo)}/diff/${ctx.data.workspace.slug}/${repo.slug}:${String(renderCommitRef(ctx, repo, prs.tip[index] as number, true)['hash'])}%0D${String(renderCommitRef(ctx, repo, prs.dest[index] as number, true)['hash'])}?from_pullrequest_id=${index + 1}`),
-      diffstat: link(`${self}/diffstat`),
+      // As recorded (jenkins plugin fixture): the repository diffstat of the pull request's range.
+      diffstat: link(`${repoPath(ctx, repo)}/diffstat/${isForkPullRequest(repo, index) ? forkFullName(ctx, repo, index) : `${ctx.data.workspace.slug}/${repo.slug}`}:${String(renderCommitRef(ctx, repo, prs.tip[index] as number, true)['hash'])}%0D${String(renderCommitRef(ctx, repo, prs.dest[index] as number, true)['hash'])}?from_pullrequest_id=${index + 1}&topic=true`),
       comments: link(`${self}/comments`),
       activity: link(`${self}/activity`),
       merge: link(`${self}/merge`),
@@ -123,13 +134,15 @@ export function renderPullRequest(ctx: RenderContext, repo: RepositoryState, ind
 export function renderComment(ctx: RenderContext, repo: RepositoryState, index: number, event: PrEvent): Record<string, unknown> {
   const id = event.commentId as number;
   const self = `${prPath(ctx, repo, index)}/comments/${id}`;
+  // An edit changes the content and `updated_on`, a deletion sets `deleted`; `created_on` and the author stay.
+  const change = repo.pullRequests.commentChanges.get(id);
   const comment: Record<string, unknown> = {
     id,
     created_on: isoMicros(event.at),
-    updated_on: isoMicros(event.at + 16_206),
-    content: rendered(event.text ?? ''),
+    updated_on: isoMicros(change?.at ?? event.at + 16_206),
+    content: rendered(change?.text ?? event.text ?? ''),
     user: userAt(ctx, event.user),
-    deleted: false,
+    deleted: change?.deleted ?? false,
     type: 'pullrequest_comment',
     links: { self: link(self), html: link(`${prHtml(ctx, repo, index)}/_/diff#comment-${id}`) },
     pullrequest: renderPullRequestRef(ctx, repo, index),
@@ -158,7 +171,7 @@ export function renderActivity(ctx: RenderContext, repo: RepositoryState, index:
     case 'approval':
       return { approval: { date, pullrequest: pullRequest, user: userAt(ctx, event.user) }, pull_request: pullRequest };
     case 'changes_request':
-      return { changes_request: { date, pullrequest: pullRequest, user: userAt(ctx, event.user) }, pull_request: pullRequest };
+      return { [ctx.changesRequestKey ?? 'changes_request']: { date, pullrequest: pullRequest, user: userAt(ctx, event.user) }, pull_request: pullRequest };
     case 'unapproval':
       // Withdrawn approvals do not appear in the activity log; callers filter them out.
       return { approval: { date, pullrequest: pullRequest, user: userAt(ctx, event.user) }, pull_request: pullRequest };
@@ -170,6 +183,10 @@ export function renderActivity(ctx: RenderContext, repo: RepositoryState, index:
           ...endpoints(ctx, repo, index),
           reason: '',
           state: event.state ?? 'OPEN',
+          // Recorded update items carry `reviewers` and `changes` (`{}` when nothing changed; faros-ai
+          // airbyte-connectors test fixture). The `{title: {old, new}}` shape for a retitle is a guess.
+          reviewers: (repo.pullRequests.reviewers[index] as number[]).map((r) => userAt(ctx, r)),
+          changes: event.previousTitle !== undefined ? { title: { old: event.previousTitle, new: event.title ?? prTitle(repo, index) } } : {},
           author: userAt(ctx, event.user),
           date,
         },

@@ -1,4 +1,5 @@
 /** Repository objects: full (list items and GET) and condensed (embedded in pull requests, commits, pipelines). */
+import { braceUuidOf, saltOf } from '../model/hash.js';
 import type { RepositoryState } from '../model/store.js';
 import { renderOwner, renderProject, renderWorkspace } from './accounts.js';
 import { AVATARS, WEB, isoMicros, link, type RenderContext } from './context.js';
@@ -9,6 +10,28 @@ export function repoPath(ctx: RenderContext, repo: RepositoryState): string {
 
 export function fullName(ctx: RenderContext, repo: RepositoryState): string {
   return `${ctx.data.workspace.slug}/${repo.slug}`;
+}
+
+/** `owner/slug` of the fork a fork pull request comes from: the author's own copy of the repository. */
+export function forkFullName(ctx: RenderContext, repo: RepositoryState, index: number): string {
+  const author = ctx.data.members[repo.pullRequests.author[index] as number];
+  return `${author?.nickname ?? 'someone'}/${repo.slug}`;
+}
+
+/** The condensed fork repository a fork pull request's `source.repository` names. */
+export function renderForkRef(ctx: RenderContext, repo: RepositoryState, index: number): Record<string, unknown> {
+  const name = forkFullName(ctx, repo, index);
+  return {
+    type: 'repository',
+    full_name: name,
+    links: {
+      self: link(`${ctx.api}/repositories/${name}`),
+      html: link(`${WEB}/${name}`),
+      avatar: link(`${AVATARS}/repo/${repo.key.toString(16)}-fork/avatar.png`),
+    },
+    name: repo.name,
+    uuid: braceUuidOf(ctx.data.seed, repo.key, saltOf('fork'), repo.pullRequests.author[index] as number),
+  };
 }
 
 /** The condensed repository embedded in other objects. */

@@ -7,17 +7,21 @@ import type { SimResponse } from '../../server.js';
 import type { Call } from '../http/call.js';
 import { fail, ok } from '../http/errors.js';
 import { cursorPage, readPagelen } from '../http/pages.js';
-import { commitsNewestFirst, findCommit, markReachable } from '../model/derive.js';
+import { commitsNewestFirst, findCommit, markReachable, onlyInFork } from '../model/derive.js';
 import type { RepositoryState } from '../model/store.js';
 import { renderCommit } from '../render/commit.js';
 import { requireRepository } from './common.js';
 import { branchTips } from './repositories.js';
 
-/** Resolves a branch name or a full/abbreviated hash to a storage id. */
-export function resolveRevision(call: Call, repo: RepositoryState, revision: string): number | undefined {
+/**
+ * Resolves a branch name or a full/abbreviated hash to a storage id. Unmerged source commits of fork pull
+ * requests live in the fork, not here (`withForks`: the diffstat of a pull request names them as `fork:hash`).
+ */
+export function resolveRevision(call: Call, repo: RepositoryState, revision: string, withForks = false): number | undefined {
   const tip = branchTips(repo).get(revision);
   if (tip !== undefined) return tip;
-  return findCommit(call.ctx.data, repo, revision);
+  const id = findCommit(call.ctx.data, repo, revision);
+  return id !== undefined && !withForks && onlyInFork(repo, id) ? undefined : id;
 }
 
 export function listCommits(call: Call): SimResponse {

@@ -1,6 +1,7 @@
 /** Pull requests, their activity, comments and commits. */
 import type { SimResponse } from '../../server.js';
 import type { Call } from '../http/call.js';
+import { queryPaths } from '../http/bbql.js';
 import { fail, ok } from '../http/errors.js';
 import { cursorPage, listPage, readPagelen } from '../http/pages.js';
 import { pullRequestEvents, type PrEvent } from '../model/activity.js';
@@ -32,12 +33,16 @@ export function listPullRequests(call: Call): SimResponse {
   const pagelen = readPagelen(call, { defaultValue: 10, max: 50 });
   const states = call.query.getAll('state').map((s) => s.toUpperCase());
   for (const s of states) if (!(PR_STATES as readonly string[]).includes(s)) fail(400, `Invalid state: ${s}`);
-  const wanted = new Set(states.length > 0 ? states : ['OPEN']);
+  const query = readQuery(call, PR_FIELDS);
+  // Only OPEN by default, unless the request filters by state itself: with `state=` or with a `q` that names
+  // `state` (`q=state="MERGED"` returns merged pull requests: Atlassian staff answer, community.atlassian.com
+  // qaq-p/1901589).
+  const stateInQuery = query !== undefined && queryPaths(query).some((path) => path.length === 1 && path[0] === 'state');
+  const wanted = new Set(states.length > 0 ? states : stateInQuery ? PR_STATES : ['OPEN']);
   const prs = repo.pullRequests;
   const indices: number[] = [];
   // Newest first (by id).
   for (let i = prs.length - 1; i >= 0; i--) if (wanted.has(PR_STATES[prs.state[i] as number] as string)) indices.push(i);
-  const query = readQuery(call, PR_FIELDS);
   const render = (i: number): Record<string, unknown> => renderPullRequest(call.ctx, repo, i, pullRequestEvents(call.ctx.data, repo, i));
   if (!hasSortOrQuery(call)) return ok(listPage(call, indices.length, (k) => render(indices[k] as number), pagelen));
   const rendered = indices.map((i) => render(i));

@@ -2,7 +2,7 @@
 import type { Call } from '../http/call.js';
 import { fail, ok } from '../http/errors.js';
 import { listPage, readPagelen } from '../http/pages.js';
-import { prBranch } from '../model/derive.js';
+import { isForkPullRequest, prBranch } from '../model/derive.js';
 import { PrState, type RepositoryState } from '../model/store.js';
 import { renderCommit } from '../render/commit.js';
 import { WEB, link } from '../render/context.js';
@@ -33,12 +33,13 @@ export function getRepository(call: Call): SimResponse {
   return ok(renderRepository(call.ctx, requireRepository(call)));
 }
 
-/** Branch names and tips: the default branch, open pull requests' branches, kept merged branches. */
+/** Branch names and tips: the default branch, open pull requests' branches, kept merged branches (not forks'). */
 export function branchTips(repo: RepositoryState): Map<string, number> {
   const tips = new Map<string, number>();
   if (repo.head >= 0) tips.set(repo.mainbranch, repo.head);
   const prs = repo.pullRequests;
   for (let i = 0; i < prs.length; i++) {
+    if (isForkPullRequest(repo, i)) continue;
     const state = prs.state[i];
     if (state === PrState.Open || prs.closeSource[i] === 0) tips.set(prBranch(repo, i), prs.tip[i] as number);
   }

@@ -3,6 +3,8 @@ import type { SimResponse } from '../../server.js';
 import { SCOPES, type ScopeRequirement } from '../http/auth.js';
 import type { Call } from '../http/call.js';
 import { getCommit, listCommits } from './commits.js';
+import { pullRequestDiffstat, repositoryDiffstat } from './diffstat.js';
+import { getWorkspace, gone, listUserWorkspaces } from './discovery.js';
 import { getPipeline, listPipelines } from './pipelines.js';
 import {
   PULL_REQUEST_LIST_HIDDEN,
@@ -51,6 +53,15 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', template: '/workspaces/{ws}/hooks', scope: SCOPES.webhook, resource: 'webhooks', handler: listHooks },
   { method: 'POST', template: '/workspaces/{ws}/hooks', scope: SCOPES.webhookWrite, resource: 'webhooks', handler: createHook },
   { method: 'GET', template: '/user', scope: SCOPES.user, resource: 'api', handler: getUser },
+  { method: 'GET', template: `${R}/pullrequests/{id}/diffstat`, scope: SCOPES.pullrequest, resource: 'api', handler: pullRequestDiffstat },
+  { method: 'GET', template: `${R}/diffstat/{spec+}`, scope: SCOPES.repository, resource: 'api', handler: repositoryDiffstat },
+  // Workspace discovery (CHANGE-2770, CHANGE-3022): see ./discovery.ts.
+  { method: 'GET', template: '/workspaces/{ws}', scope: SCOPES.none, resource: 'api', handler: getWorkspace },
+  { method: 'GET', template: '/user/workspaces', scope: SCOPES.account, resource: 'api', handler: listUserWorkspaces },
+  { method: 'GET', template: '/workspaces', scope: SCOPES.account, resource: 'api', handler: gone },
+  { method: 'GET', template: '/repositories', scope: SCOPES.repository, resource: 'api', handler: gone },
+  { method: 'GET', template: '/user/permissions/workspaces', scope: SCOPES.account, resource: 'api', handler: gone },
+  { method: 'GET', template: '/user/permissions/repositories', scope: SCOPES.repository, resource: 'api', handler: gone },
 ];
 
 interface CompiledRoute {

@@ -67,7 +67,12 @@ describe('response bodies match the Cloud spec', () => {
       else expect(cloudSchemaErrors('error', commits.json)).toEqual([]);
     }
     const feed = await client.get(`/repositories/acme/${slug}/pullrequests/activity?pagelen=50`);
-    for (const item of feed.json.values) expect(cloudSchemaErrors('pullrequest', item.pull_request)).toEqual([]);
+    for (const item of feed.json.values) {
+      expect(cloudSchemaErrors('pullrequest', item.pull_request)).toEqual([]);
+      if (item.comment) expect(cloudSchemaErrors('pullrequest_comment', item.comment)).toEqual([]);
+      if (item.approval) expect(cloudSchemaErrors('account', item.approval.user)).toEqual([]);
+      if (item.update) expect(cloudSchemaErrors('account', item.update.author)).toEqual([]);
+    }
   });
 
   it('commits and pipelines', async () => {
@@ -77,6 +82,23 @@ describe('response bodies match the Cloud spec', () => {
     const kinds = new Set(pipelines.values.map((p: { state: { type: string } }) => p.state.type));
     expect(kinds).toEqual(new Set(['pipeline_state_pending', 'pipeline_state_in_progress', 'pipeline_state_completed']));
     await expectValid('pipeline', `/repositories/acme/${slug}/pipelines/${encodeURIComponent(pipelines.values[0].uuid)}`);
+  });
+
+  it('workspace discovery, diffstats, fork pull requests and edited comments', async () => {
+    await expectValid('workspace', '/workspaces/acme');
+    client.authorization = new CloudClient(sim.cloud.baseUrl, sim.cloud.credentials['apiToken']).authorization;
+    await expectValid('paginated_workspace_access', '/user/workspaces');
+    client.authorization = new CloudClient(sim.cloud.baseUrl, sim.cloud.credentials['workspaceToken']).authorization;
+    const fork = sim.cloud.control.openPullRequest(slug, { commits: 2, fromFork: true });
+    const comment = sim.cloud.control.commentOnPullRequest(slug, fork, { text: 'to edit' });
+    sim.cloud.control.editComment(slug, fork, comment, { text: 'edited' });
+    await expectValid('pullrequest', `/repositories/acme/${slug}/pullrequests/${fork}`);
+    await expectValid('paginated_pullrequest_comments', `/repositories/acme/${slug}/pullrequests/${fork}/comments`);
+    await expectValid('paginated_diffstats', `/repositories/acme/${slug}/pullrequests/${fork}/diffstat`);
+    await expectValid('paginated_changeset', `/repositories/acme/${slug}/pullrequests/${fork}/commits`);
+    const gone = await client.get('/repositories');
+    expect(gone.status).toBe(410);
+    expect(cloudSchemaErrors('error', gone.json)).toEqual([]);
   });
 
   it('members and hooks', async () => {

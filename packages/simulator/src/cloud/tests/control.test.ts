@@ -142,7 +142,11 @@ describe('control API', () => {
     const opened = await post('/_sim/cloud/openPullRequest', { repo: slug, title: 'Over HTTP' });
     expect(opened.status).toBe(200);
     const id = (await opened.json()) as number;
-    expect((await post('/_sim/cloud/commentOnPullRequest', { repo: slug, id, text: 'hello' })).status).toBe(200);
+    const commented = await post('/_sim/cloud/commentOnPullRequest', { repo: slug, id, text: 'hello' });
+    expect(commented.status).toBe(200);
+    const commentId = (await commented.json()) as number;
+    expect((await post('/_sim/cloud/editComment', { repo: slug, id, commentId, text: 'hello again' })).status).toBe(204);
+    expect((await post('/_sim/cloud/declinePullRequest', { repo: slug, id, closeSourceBranch: true })).status).toBe(204);
     expect((await post('/_sim/cloud/approvePullRequest', [slug, id])).status).toBe(204);
     const before = sim.now();
     expect((await post('/_sim/clock/advance', { ms: 1000 })).status).toBe(200);

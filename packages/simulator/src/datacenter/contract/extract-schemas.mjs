@@ -13,6 +13,7 @@ const paths = [
   '/api/latest/projects', '/api/latest/projects/{projectKey}', '/api/latest/projects/{projectKey}/repos', REPO,
   `${REPO}/default-branch`, `${REPO}/branches/default`, `${REPO}/branches`, `${REPO}/commits`, `${REPO}/commits/{commitId}`,
   `${REPO}/pull-requests`, PR, `${PR}/activities`, `${PR}/commits`, `${PR}/participants`, '/api/latest/repos', '/api/latest/users',
+  '/api/latest/projects/{projectKey}/permissions/users', `${PR}/changes`, `${PR}/diff/{path}`, '/api/latest/users/{userSlug}',
 ];
 const endpoints = {};
 const needed = new Set();
@@ -39,7 +40,7 @@ for (const path of paths) {
   }
   endpoints[path.replace('/api/latest', '')] = out;
 }
-for (const extra of ['RestComment', 'RestCommit', 'RestPullRequestRef', 'RestMinimalRef', 'RestErrors', 'RestApplicationUser']) collect({ $ref: `#/components/schemas/${extra}` });
+for (const extra of ['RestComment', 'RestCommit', 'RestPullRequestRef', 'RestMinimalRef', 'RestErrors', 'RestApplicationUser', 'RestDiff', 'RestChange', 'RestRepository']) collect({ $ref: `#/components/schemas/${extra}` });
 const components = {};
 for (const name of [...needed].sort()) components[name] = spec.components.schemas[name];
 const strip = (key, value) => (key === 'description' || key === 'example' || key === 'examples' ? undefined : value);

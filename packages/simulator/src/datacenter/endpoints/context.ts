@@ -22,6 +22,8 @@ export interface EndpointContext {
 export interface EndpointResult {
   readonly status?: number;
   readonly body?: unknown;
+  /** For non-JSON answers (`….diff` is text/plain). @default JSON */
+  readonly contentType?: string;
 }
 
 export type EndpointHandler = (ctx: EndpointContext) => EndpointResult;

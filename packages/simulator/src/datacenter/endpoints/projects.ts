@@ -98,6 +98,18 @@ export function listUsers(ctx: EndpointContext): EndpointResult {
   return { body: scanPage(rows, pageRequest(q, ctx.switches.dataCenterMaxLimit.default), () => true, (u) => ctx.shapes.user(u)) };
 }
 
+/**
+ * GET /users/{userSlug}: one user (the Data Center connector asks it to confirm a user left the listing because
+ * it is gone); 404 NoSuchUserException for deleted or unknown users. Tokens that cannot list users get 401.
+ */
+export function getUser(ctx: EndpointContext): EndpointResult {
+  if (ctx.principal.kind !== 'user') throw dcErrors.notPermitted();
+  const slug = ctx.params['userSlug'] ?? '';
+  const user = ctx.ds.user(slug);
+  if (!user) throw dcErrors.noSuchUser(slug);
+  return { body: ctx.shapes.user(user) };
+}
+
 /** GET /application-properties: what connectors probe for the server version. */
 export function applicationProperties(): EndpointResult {
   return { body: { version: '9.2.0', buildNumber: '9002000', buildDate: '1726113600000', displayName: 'Bitbucket' } };

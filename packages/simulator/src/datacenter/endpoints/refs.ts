@@ -77,11 +77,14 @@ export function listCommits(ctx: EndpointContext): EndpointResult {
   return { body: { ...body, authorCount: authors.size, totalCount: rows.length } };
 }
 
-/** GET …/commits/{commitId}: commit ids only; ref names are rejected (since 2.11). */
+/**
+ * GET …/commits/{commitId}: commit ids only; ref names are rejected (since 2.11). Unlike listings, the single
+ * commit's parents are full commits (jenkinsci/bitbucket-branch-source-plugin's recorded `commits/{id}`).
+ */
 export function getCommit(ctx: EndpointContext): EndpointResult {
   const repository = requireRepository(ctx);
   const id = ctx.params['commitId'] ?? '';
   const row = ctx.ds.commits.find(repository, id);
   if (row < 0) throw dcErrors.noSuchCommit(id, repository.slug);
-  return { body: ctx.shapes.commit(row) };
+  return { body: ctx.shapes.commit(row, true) };
 }
