@@ -52,6 +52,11 @@ describe('bbsync CLI input handling', () => {
     expect(noCredential.code).toBe(2);
     expect(noCredential.err).toContain('credentials: no credential given');
     expect((await cli(['frobnicate'])).code).toBe(2);
+    for (const inherited of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const result = await cli([inherited]);
+      expect(result.code, inherited).toBe(2);
+      expect(result.err).toContain(`unknown command ${JSON.stringify(inherited)}`);
+    }
     expect((await cli(['merge'])).err).toContain('--out is required');
     expect((await cli(['demo', '--source', 'gitlab'])).err).toContain('--source: "gitlab" is not valid (allowed: cloud, datacenter, both)');
     const badFile = await cli(['sync', '--config', 'does-not-exist.yml']);

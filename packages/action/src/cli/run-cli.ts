@@ -42,7 +42,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
     io.terminal.out(MAIN_HELP);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     io.terminal.err(`bbsync: unknown command ${JSON.stringify(name)} (allowed: ${Object.keys(COMMANDS).join(', ')})`);
     return 2;
