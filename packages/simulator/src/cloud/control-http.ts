@@ -38,6 +38,7 @@ const POSITIONAL: Readonly<Record<string, readonly string[]>> = {
   repositories: [],
   webhookDeliveries: [],
   flushWebhooks: [],
+  redeliverWebhooks: [],
   truthIds: [],
 };
 

@@ -14,10 +14,10 @@ import {
   repositoryActivity,
 } from './pullrequests.js';
 import { getBranch, getRepository, listRepositories } from './repositories.js';
-import { MEMBER_LIST_HIDDEN, createHook, getUser, listHooks, listMembers } from './workspace.js';
+import { MEMBER_LIST_HIDDEN, createHook, updateHook, getUser, listHooks, listMembers } from './workspace.js';
 
 export interface Route {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   /** e.g. `/repositories/{ws}/{repo}/pullrequests/{id}`; `{name+}` matches across slashes. */
   readonly template: string;
   readonly scope: ScopeRequirement;
@@ -50,6 +50,7 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', template: '/workspaces/{ws}/members', scope: SCOPES.account, resource: 'api', hidden: MEMBER_LIST_HIDDEN, handler: listMembers },
   { method: 'GET', template: '/workspaces/{ws}/hooks', scope: SCOPES.webhook, resource: 'webhooks', handler: listHooks },
   { method: 'POST', template: '/workspaces/{ws}/hooks', scope: SCOPES.webhookWrite, resource: 'webhooks', handler: createHook },
+  { method: 'PUT', template: '/workspaces/{ws}/hooks/{uid}', scope: SCOPES.webhookWrite, resource: 'webhooks', handler: updateHook },
   { method: 'GET', template: '/user', scope: SCOPES.user, resource: 'api', handler: getUser },
 ];
 

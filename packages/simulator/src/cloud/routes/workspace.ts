@@ -85,9 +85,8 @@ export function listHooks(call: Call): SimResponse {
   return ok(listPage(call, hooks.length, (i) => renderHook(call, hooks[i] as WebhookSubscription), pagelen));
 }
 
-export function createHook(call: Call): SimResponse {
-  requireWorkspace(call);
-  requireHookAdmin(call);
+/** The `webhook_subscription` fields of a create or update body; 400 with Cloud's field errors when invalid. */
+function hookBody(call: Call): { url: string; events: string[]; secret: string | undefined; description: string; active: boolean } {
   let body: Record<string, unknown>;
   try {
     body = JSON.parse(call.request.body.toString('utf8') || '{}') as Record<string, unknown>;
@@ -102,16 +101,30 @@ export function createHook(call: Call): SimResponse {
   const unknown = events.filter((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e));
   if (unknown.length > 0) fieldErrors['events'] = unknown.map((e) => `"${e}" is not a valid event.`);
   if (Object.keys(fieldErrors).length > 0) fail(400, 'Bad request', { fields: fieldErrors });
-  const secret = typeof body['secret'] === 'string' ? body['secret'] : undefined;
-  const hook = call.state.webhooks.register({
+  return {
     url,
     events,
-    secret,
+    secret: typeof body['secret'] === 'string' ? body['secret'] : undefined,
     description: typeof body['description'] === 'string' ? body['description'] : '',
     active: body['active'] !== false,
-    createdAt: call.state.nowMicros(),
-  });
+  };
+}
+
+export function createHook(call: Call): SimResponse {
+  requireWorkspace(call);
+  requireHookAdmin(call);
+  const hook = call.state.webhooks.register({ ...hookBody(call), createdAt: call.state.nowMicros() });
   return ok(renderHook(call, hook), 201);
+}
+
+/** `PUT /workspaces/{ws}/hooks/{uid}`: updates a subscription in place. */
+export function updateHook(call: Call): SimResponse {
+  requireWorkspace(call);
+  requireHookAdmin(call);
+  const uid = call.params['uid'] ?? '';
+  const hook = call.state.webhooks.update(uid, hookBody(call));
+  if (hook === undefined) fail(404, 'Resource not found');
+  return ok(renderHook(call, hook));
 }
 
 export function getUser(call: Call): SimResponse {
