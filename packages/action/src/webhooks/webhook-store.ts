@@ -12,6 +12,7 @@
  * few fsyncs, not one per delivery. A folder is closed with its `manifest.json` after `rotateMs` (and on
  * shutdown), so the folders' times order webhook records against sync runs.
  */
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RunWriter, writeFileAtomic, type Clock, type ParsedDelivery, type RunManifest } from '@bbsync/core';
 import { DeliveryJournal } from './delivery-journal.js';
@@ -64,6 +65,7 @@ export class WebhookStore {
   }
 
   static async open(options: WebhookStoreOptions): Promise<WebhookStore> {
+    await mkdir(options.dir, { recursive: true });
     const journal = await DeliveryJournal.open(join(options.dir, JOURNAL_FILE), options.journalCapacity);
     return new WebhookStore(options, journal);
   }
