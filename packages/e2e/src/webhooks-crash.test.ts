@@ -110,7 +110,7 @@ describe('webhooks serve: SIGKILL during deliveries', () => {
     const merged: RecordEnvelope[] = [];
     for await (const record of readRecords(join(scratch.path, 'merged'))) merged.push(record as RecordEnvelope);
 
-    const truth = sim.cloud.groundTruth() as { repositories: { slug: string; uuid: string }[] };
+    const truth = sim.cloud.groundTruth() as unknown as { repositories: readonly { slug: string; uuid: string }[] };
     const uuidOf = new Map(truth.repositories.map((repository) => [repository.slug, repository.uuid]));
     const expectedKeys = opened.map(({ repo, id }) => `${uuidOf.get(repo)}:${id}`).sort();
     expect(merged.map((record) => record.key).sort()).toEqual(expectedKeys);

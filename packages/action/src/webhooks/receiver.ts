@@ -126,8 +126,7 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
     const event = webhookHeader(request.headers, 'x-event-key') ?? '';
     const flightKey = `${source} ${id}`;
     // A redelivery while the first attempt is still being written: wait for it instead of writing twice.
-    const earlier = inFlight.get(flightKey);
-    if (earlier !== undefined) await earlier.catch(() => undefined);
+    for (let earlier = inFlight.get(flightKey); earlier !== undefined; earlier = inFlight.get(flightKey)) await earlier.catch(() => undefined);
     if (options.store.seen(source, id)) {
       stats.duplicates += 1;
       options.logger.info('delivery already stored', { source, delivery: id, event: safeEvent(event) });
