@@ -247,4 +247,36 @@ describe('targeted syncs: repository_dispatch', () => {
     expect(received[0]?.body).toEqual({ event_type: 'bbsync-webhook', client_payload: { source: 'cloud', repositories: 'acme/api,acme/infra,acme/web' } });
     expect(dispatcher.sent).toBe(1);
   });
+
+  it('keeps the repositories of a failed dispatch for the next window, and never logs the token', async () => {
+    const bodies: unknown[] = [];
+    let done: () => void = () => undefined;
+    const second = new Promise<void>((resolve) => (done = resolve));
+    github = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        // The first call fails as GitHub does when the token cannot dispatch; the retry succeeds.
+        response.writeHead(bodies.length === 1 ? 500 : 204).end(bodies.length === 1 ? '{"message":"Server Error"}' : undefined);
+        if (bodies.length === 2) done();
+      });
+    });
+    await new Promise<void>((resolve) => github?.listen(0, '127.0.0.1', () => resolve()));
+    const logged: string[] = [];
+    const logger = { debug: () => undefined, info: (m: string, f?: object) => logged.push(m + JSON.stringify(f ?? {})), warn: (m: string, f?: object) => logged.push(m + JSON.stringify(f ?? {})), error: (m: string) => logged.push(m) };
+    const token = 'ghp_neverLoggedToken0123456789abcdef';
+    const dispatcher = new RepositoryDispatcher({ apiUrl: `http://127.0.0.1:${(github.address() as AddressInfo).port}`, repository: 'acme/data', token, windowMs: 10, logger });
+    dispatcher.note('datacenter', 'PROJ/api');
+    await second;
+    await dispatcher.flush();
+    expect(bodies).toEqual([
+      { event_type: 'bbsync-webhook', client_payload: { source: 'datacenter', repositories: 'PROJ/api' } },
+      { event_type: 'bbsync-webhook', client_payload: { source: 'datacenter', repositories: 'PROJ/api' } },
+    ]);
+    expect(dispatcher.sent).toBe(1);
+    expect(logged.some((line) => line.includes('HTTP 500'))).toBe(true);
+    expect(logged.join('\n')).not.toContain(token);
+    dispatcher.cancel();
+  });
 });
