@@ -160,6 +160,26 @@ describe('Cloud: simulator deliveries → receiver → merge equals a sync', () 
   });
 });
 
+describe('Cloud: repository hooks', () => {
+  it('registers one hook per --target repository, idempotently, and delivers only that repository\'s events', async () => {
+    const token = pickCredential(sim.cloud.credentials).accessToken as string;
+    const env = { BBSYNC_ACCESS_TOKEN: token, BBSYNC_WEBHOOK_SECRET: SECRET, CI: 'true' };
+    const flags = ['--source', 'cloud', '--workspace', sim.cloud.workspace, '--base-url', sim.cloud.baseUrl];
+    const [first, second] = sim.raw.cloud.control.repositories();
+    const url = 'http://127.0.0.1:9/repository-hook';
+    const target = ['--target', `${sim.cloud.workspace}/${first}`];
+    const created = await cli(['webhooks', 'register', '--url', url, ...target, ...flags], env, work);
+    expect(created.out, created.err).toMatch(new RegExp(`created\\s+repository ${sim.cloud.workspace}/${first}`));
+    const again = await cli(['webhooks', 'register', '--url', url, ...target, '--events', 'pullrequest:created', ...flags], env, work);
+    expect(again.out, again.err).toMatch(/updated/);
+    const hooks = sim.raw.cloud.control.webhookDeliveries().length;
+    sim.raw.cloud.control.openPullRequest(second as string, { title: 'not hooked' });
+    await sim.raw.cloud.control.flushWebhooks();
+    expect(sim.raw.cloud.control.webhookDeliveries().slice(hooks).filter((delivery) => delivery.url === url)).toEqual([]);
+    for (const output of [created, again]) expect(output.out + output.err).not.toContain(SECRET);
+  });
+});
+
 describe('Data Center: simulator deliveries → receiver → merge equals a sync', () => {
   it('for opened, modified, source updated, approved, unapproved, needs work, comment added/edited, merged, declined', async () => {
     const hookDir = join(work, 'dc-hooks');

@@ -14,7 +14,7 @@ import {
   repositoryActivity,
 } from './pullrequests.js';
 import { getBranch, getRepository, listRepositories } from './repositories.js';
-import { MEMBER_LIST_HIDDEN, createHook, updateHook, getUser, listHooks, listMembers } from './workspace.js';
+import { MEMBER_LIST_HIDDEN, createHook, createRepositoryHook, listRepositoryHooks, updateHook, getUser, listHooks, listMembers } from './workspace.js';
 
 export interface Route {
   readonly method: 'GET' | 'POST' | 'PUT';
@@ -51,6 +51,9 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', template: '/workspaces/{ws}/hooks', scope: SCOPES.webhook, resource: 'webhooks', handler: listHooks },
   { method: 'POST', template: '/workspaces/{ws}/hooks', scope: SCOPES.webhookWrite, resource: 'webhooks', handler: createHook },
   { method: 'PUT', template: '/workspaces/{ws}/hooks/{uid}', scope: SCOPES.webhookWrite, resource: 'webhooks', handler: updateHook },
+  { method: 'GET', template: `${R}/hooks`, scope: SCOPES.webhook, resource: 'webhooks', handler: listRepositoryHooks },
+  { method: 'POST', template: `${R}/hooks`, scope: SCOPES.webhookWrite, resource: 'webhooks', handler: createRepositoryHook },
+  { method: 'PUT', template: `${R}/hooks/{uid}`, scope: SCOPES.webhookWrite, resource: 'webhooks', handler: updateHook },
   { method: 'GET', template: '/user', scope: SCOPES.user, resource: 'api', handler: getUser },
 ];
 

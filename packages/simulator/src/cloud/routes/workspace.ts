@@ -9,7 +9,7 @@ import type { Member } from '../model/store.js';
 import { renderMembership, renderUserFull, renderWorkspace } from '../render/accounts.js';
 import { isoMicros, link } from '../render/context.js';
 import { WEBHOOK_EVENTS, type WebhookSubscription } from '../webhooks.js';
-import { requireWorkspace } from './common.js';
+import { requireRepository, requireWorkspace } from './common.js';
 
 /** Emails only with `fields=+values.user.email` (the handler's hidden path). */
 export const MEMBER_LIST_HIDDEN = ['values.user.email'];
@@ -117,14 +117,34 @@ export function createHook(call: Call): SimResponse {
   return ok(renderHook(call, hook), 201);
 }
 
-/** `PUT /workspaces/{ws}/hooks/{uid}`: updates a subscription in place. */
+/** `PUT /workspaces/{ws}/hooks/{uid}` and `PUT /repositories/{ws}/{repo}/hooks/{uid}`: updates a subscription in place. */
 export function updateHook(call: Call): SimResponse {
-  requireWorkspace(call);
+  const repository = call.params['repo'] === undefined ? undefined : requireRepository(call).index;
+  if (repository === undefined) requireWorkspace(call);
   requireHookAdmin(call);
   const uid = call.params['uid'] ?? '';
+  const current = call.state.webhooks.list().find((h) => h.uuid === uid);
+  if (current === undefined || current.repository !== repository) fail(404, 'Resource not found');
   const hook = call.state.webhooks.update(uid, hookBody(call));
   if (hook === undefined) fail(404, 'Resource not found');
   return ok(renderHook(call, hook));
+}
+
+/** `GET /repositories/{ws}/{repo}/hooks`: the repository's own subscriptions. */
+export function listRepositoryHooks(call: Call): SimResponse {
+  const repository = requireRepository(call);
+  requireHookAdmin(call);
+  const pagelen = readPagelen(call, { defaultValue: 10, max: 100 });
+  const hooks = call.state.webhooks.list().filter((h) => h.repository === repository.index);
+  return ok(listPage(call, hooks.length, (i) => renderHook(call, hooks[i] as WebhookSubscription), pagelen));
+}
+
+/** `POST /repositories/{ws}/{repo}/hooks`. */
+export function createRepositoryHook(call: Call): SimResponse {
+  const repository = requireRepository(call);
+  requireHookAdmin(call);
+  const hook = call.state.webhooks.register({ ...hookBody(call), createdAt: call.state.nowMicros(), repository: repository.index });
+  return ok(renderHook(call, hook), 201);
 }
 
 export function getUser(call: Call): SimResponse {
