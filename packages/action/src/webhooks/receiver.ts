@@ -13,7 +13,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isBbsyncError, verifySignature, webhookHeader, type Clock, type Connector, type Logger } from '@bbsync/core';
+import { isBbsyncError, verifySignature, webhookHeader, type Clock, type Connector, type Logger, type ParsedDelivery } from '@bbsync/core';
 import { DELIVERY_ID_PATTERN } from './delivery-journal.js';
 import type { RepositoryDispatcher } from './dispatch.js';
 import { ConcurrencyGate, SourceRateLimiter } from './limits.js';
@@ -133,7 +133,7 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
       answer(response, 200, { status: 'duplicate' });
       return;
     }
-    let parsed;
+    let parsed: ParsedDelivery;
     try {
       parsed = connector.webhooks.parseDelivery(request.headers, body);
     } catch (error) {

@@ -14,7 +14,7 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RunWriter, writeFileAtomic, type Clock, type ParsedDelivery, type RunManifest } from '@bbsync/core';
+import { RunWriter, writeFileAtomic, type Clock, type ParsedDelivery, type PartitionWriter, type RunManifest } from '@bbsync/core';
 import { DeliveryJournal } from './delivery-journal.js';
 
 export interface WebhookStoreOptions {
@@ -111,19 +111,18 @@ export class WebhookStore {
     const now = this.#options.clock.now();
     const syncedAt = new Date(now).toISOString();
     // One partition writer per (source, partition): its segments become final together on flush.
-    const writers = new Map<string, { folder: OpenFolder; flush: () => Promise<void>; write: (envelope: Parameters<ReturnType<RunWriter['partition']>['write']>[0]) => Promise<void> }>();
+    const writers = new Map<string, { readonly folder: OpenFolder; readonly writer: PartitionWriter }>();
     for (const { source, parsed } of batch) {
       if (parsed.records.length === 0 || parsed.repository === undefined) continue;
       const folder = await this.#folder(source, now);
       const id = `${source}\u0000${parsed.repository.key}`;
       let entry = writers.get(id);
       if (entry === undefined) {
-        const partition = folder.writer.partition(parsed.repository);
-        entry = { folder, flush: () => partition.flush(), write: (envelope) => partition.write(envelope) };
+        entry = { folder, writer: folder.writer.partition(parsed.repository) };
         writers.set(id, entry);
       }
       for (const record of parsed.records) {
-        await entry.write({ stream: record.stream, key: record.key, partition: parsed.repository.key, synced_at: syncedAt, deleted: record.deleted, data: record.data });
+        await entry.writer.write({ stream: record.stream, key: record.key, partition: parsed.repository.key, synced_at: syncedAt, deleted: record.deleted, data: record.data });
         const counts = folder.counts.get(record.stream) ?? { records: 0, deleted: 0, partitions: new Set<string>() };
         if (record.deleted) counts.deleted += 1;
         else counts.records += 1;
@@ -131,7 +130,7 @@ export class WebhookStore {
         folder.counts.set(record.stream, counts);
       }
     }
-    await Promise.all([...writers.values()].map((entry) => entry.flush()));
+    await Promise.all([...writers.values()].map((entry) => entry.writer.flush()));
     await this.#journal.append(batch.map(({ source, id }) => ({ source, id })));
     this.records += batch.reduce((sum, { parsed }) => sum + (parsed.repository === undefined ? 0 : parsed.records.length), 0);
   }

@@ -7,7 +7,7 @@
 import { cloudPages, configError, items, webhookHeader, type ApiClient, type ConnectorWebhooks, type ExistingWebhook, type ParsedDelivery, type WebhookHeaders, type WebhookSpec, type WebhookTarget } from '@bbsync/core';
 import type { CloudConfig } from '../config.js';
 import { repositoryPath, workspaceHooksPath } from '../paths.js';
-import { activityKey, commentKey, PULL_REQUEST_ACTIVITY, PULL_REQUEST_COMMENTS, PULL_REQUESTS, pullRequestKey } from '../streams/pull-requests/keys.js';
+import { activityKey, commentKey, PULL_REQUEST_COMMENTS, PULL_REQUESTS, pullRequestKey } from '../streams/pull-requests/keys.js';
 import { parseWebhookEvent } from './parse.js';
 
 /**
@@ -100,5 +100,3 @@ export const cloudWebhooks: ConnectorWebhooks<CloudConfig> = {
     };
   },
 };
-
-
