@@ -280,5 +280,15 @@ describe('targeted sync: --only-repositories', () => {
     const touched = new Set(fullPaths.filter((path) => path.startsWith(`/repositories/${sim.cloud.workspace}/`)).map((path) => path.split('/')[3]));
     expect(touched.size).toBe(slugs.length);
     expect(paths.length).toBeLessThan(fullPaths.length);
+
+    // A targeted run after a full one, on the same state: the other repositories are not marked deleted and
+    // keep their cursors; the merge still holds every repository.
+    const shared = flags.map((flag) => flag.replace('targeted-state', 'shared-state').replace('targeted-runs', 'shared-runs'));
+    expect((await cli(['sync', ...shared], env, work)).code).toBe(0);
+    const targeted = await cli(['sync', ...shared, '--only-repositories', `${sim.cloud.workspace}/${chosen}`], env, work);
+    expect(targeted.code, targeted.err).toBe(0);
+    const merged = await mergedRecords(join(work, 'shared-runs'), join(work, 'shared-snapshot'));
+    expect([...merged.values()].filter((record) => record.stream === 'repositories')).toHaveLength(slugs.length);
+    expect([...merged.values()].filter((record) => record.stream === '_deleted_partitions')).toEqual([]);
   });
 });
