@@ -75,6 +75,7 @@ describe('webhooks serve: SIGKILL during deliveries', () => {
     }
     const acknowledged = () => control.webhookDeliveries().filter((delivery) => delivery.status === 200).length;
     await until(() => acknowledged() >= 5);
+    const killed = receiver;
     receiver.child.kill('SIGKILL');
     expect((await receiver.exited).signal).toBe('SIGKILL');
     await control.flushWebhooks();
@@ -94,6 +95,13 @@ describe('webhooks serve: SIGKILL during deliveries', () => {
 
     receiver.child.kill('SIGTERM');
     expect((await receiver.exited).code).toBe(0);
+    // The receivers' logs name deliveries, never the secret or anything from a body.
+    for (const run of [killed, receiver]) {
+      const logs = run.stdout() + run.stderr();
+      expect(logs).toContain('delivery stored');
+      expect(logs).not.toContain(SECRET);
+      expect(logs).not.toMatch(/Crash \d|forged/);
+    }
 
     // The oracle: a sync of the same workspace.
     const token = sim.cloud.credentials.workspaceToken?.config.accessToken as string;
