@@ -1,8 +1,9 @@
 /**
  * The receiver's admission limits: a per-source token bucket (requests per second from one remote address)
  * and a concurrency gate (deliveries processed at once, with a bounded wait queue). Both answer "no" at once
- * rather than buffering without bound; the receiver turns that into 429 / 503 with `Retry-After`, which
- * Bitbucket treats as a failed delivery to retry.
+ * rather than buffering without bound; the receiver answers 503 with `Retry-After` for both: Bitbucket Cloud
+ * resends a delivery only after a 5xx ("up to two more times"; a 429 would not be retried), and Data Center
+ * does not resend at all, so the scheduled sync remains the reconciler either way.
  */
 import type { Clock } from '@bbsync/core';
 

@@ -184,14 +184,14 @@ describe('webhooks serve: durable, deduplicated, bounded', () => {
     expect(await lines()).toHaveLength(statuses.filter((status) => status === 200).length);
   });
 
-  it('limits the rate per source address (429 with Retry-After), refilling with time', async () => {
+  it('limits the rate per source address (503 with Retry-After, which Cloud resends), refilling with time', async () => {
     const clock = new ManualClock();
     const { url } = await start({ ratePerSecond: 1, rateBurst: 2 }, clock);
     const send = async (id: number) => {
       const body = pullRequestPayload(id);
       return post(url, body, cloudHeaders(body));
     };
-    expect([await send(1), await send(2), await send(3)]).toEqual([200, 200, 429]);
+    expect([await send(1), await send(2), await send(3)]).toEqual([200, 200, 503]);
     clock.advance(1000);
     expect(await send(4)).toBe(200);
     expect((await lines()).map((record) => (record.data as { id: number }).id).sort()).toEqual([1, 2, 4]);

@@ -1,6 +1,7 @@
 /**
  * `bbsync webhooks serve`: the HTTP receiver (Node's `http`). Per delivery, in this order:
- * 1. admission: per-source rate limit (429) and the concurrency gate (503 when its queue is full);
+ * 1. admission: per-source rate limit and the concurrency gate (its queue full): both 503 with Retry-After,
+ *    because Bitbucket Cloud resends only after a 5xx;
  * 2. the body, read up to `maxBodyBytes` (413 beyond it, from `Content-Length` or while streaming);
  * 3. the signature (`X-Hub-Signature`, HMAC-SHA256 of the raw bytes, compared in constant time) before
  *    anything parses the body: unsigned or badly signed deliveries get 401 and write nothing;
@@ -173,7 +174,7 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
       return;
     }
     if (!limiter.take(request.socket.remoteAddress ?? 'unknown')) {
-      reject(response, 429, 'rate limit', { 'retry-after': '1' });
+      reject(response, 503, 'rate limit', { 'retry-after': '1' });
       request.resume();
       return;
     }
