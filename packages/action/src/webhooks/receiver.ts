@@ -224,6 +224,8 @@ export function createWebhookReceiver(options: ReceiverOptions): WebhookReceiver
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       while (requests.size > 0) await Promise.allSettled([...requests]);
+      // Every request was answered: what is left are idle keep-alive sockets, which would hold close() open.
+      server.closeAllConnections();
       await closed;
       await options.dispatcher?.flush();
       await options.store.close();
