@@ -7,7 +7,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock, mergeRuns, readRecords, silentLogger, systemClock, type Clock, type RecordEnvelope } from '@bbsync/core';
@@ -154,6 +154,24 @@ describe('webhooks serve: durable, deduplicated, bounded', () => {
     expect(folders).toHaveLength(1);
     expect(folders[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z-webhooks-cloud$/);
     expect(await readdir(join(dir, folders[0] as string))).toContain('manifest.json');
+  });
+
+  it('answers 500 when the records cannot be made durable, writes nothing final, and stores the redelivery once', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 2, 1, 12, 0, 0, 0));
+    const { url, receiver } = await start({}, clock);
+    // A file where the webhook run folder must go: creating the folder fails, as a full or broken disk would.
+    const blocker = join(dir, '2026-03-01T12-00-00-000Z-webhooks-cloud');
+    await writeFile(blocker, 'not a folder');
+    const body = pullRequestPayload(3, 'Retried');
+    const headers = cloudHeaders(body, 'c0ffee00-0000-4000-8000-000000000003');
+    expect(await post(url, body, headers)).toBe(500);
+    expect(receiver.stats.accepted).toBe(0);
+    expect(await readFile(join(dir, JOURNAL_FILE), 'utf8')).toBe('');
+    await rm(blocker);
+    expect(await post(url, body, { ...headers, 'x-attempt-number': '2' })).toBe(200);
+    expect(await post(url, body, { ...headers, 'x-attempt-number': '3' })).toBe(200);
+    await stop(receiver);
+    expect((await lines()).map((record) => record.key)).toEqual([`${REPO.uuid}:3`]);
   });
 
   it('stores a burst of 1,000 concurrent deliveries with at most `concurrency` in process, none lost or doubled', async () => {
