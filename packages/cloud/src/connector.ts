@@ -5,6 +5,7 @@ import { parseCloudConfig, type CloudConfig } from './config.js';
 import { cloudSource } from './source.js';
 import { CLOUD_STREAMS } from './streams/names.js';
 import { verifyCloud } from './verify.js';
+import { cloudWebhooks } from './webhooks/description.js';
 
 export const cloudConnector: Connector<CloudConfig> = {
   kind: 'cloud',
@@ -15,4 +16,5 @@ export const cloudConnector: Connector<CloudConfig> = {
   scope: (config) => `cloud:${config.baseUrl}:${config.workspace}`,
   createClient: createCloudClient,
   verify: verifyCloud,
+  webhooks: cloudWebhooks,
 };

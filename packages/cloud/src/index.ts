@@ -23,6 +23,8 @@ export {
   DeliveryDeduper,
   registerWorkspaceWebhook,
   PULL_REQUEST_WEBHOOK_EVENTS,
+  cloudWebhooks,
+  CLOUD_WEBHOOK_EVENTS,
   type WebhookEvent,
   type WebhookRecord,
   type WebhookSubscription,

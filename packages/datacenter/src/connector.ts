@@ -5,6 +5,7 @@ import { parseDataCenterConfig, type DataCenterConfig } from './config.js';
 import { DATA_CENTER_STREAM_NAMES } from './outputs.js';
 import { dataCenterSource } from './source.js';
 import { verifyDataCenter } from './verify.js';
+import { dataCenterWebhooks } from './webhooks.js';
 
 export const dataCenterConnector: Connector<DataCenterConfig> = {
   kind: 'datacenter',
@@ -16,4 +17,5 @@ export const dataCenterConnector: Connector<DataCenterConfig> = {
   scope: (config) => `datacenter:${config.baseUrl}`,
   createClient: createDataCenterClient,
   verify: verifyDataCenter,
+  webhooks: dataCenterWebhooks,
 };

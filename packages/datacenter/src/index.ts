@@ -19,3 +19,4 @@ export type { RepositoriesCursor } from './streams/repositories.js';
 export type { ProjectsCursor } from './streams/projects.js';
 export type { UsersCursor } from './streams/users.js';
 export type { NewestOrder } from './newest-order.js';
+export { dataCenterWebhooks, DATA_CENTER_WEBHOOK_EVENTS } from './webhooks.js';

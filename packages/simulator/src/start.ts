@@ -9,14 +9,14 @@ import { createCloudControlHandler } from './cloud/control-http.js';
 import { createCloudSimulator, type CloudControlHandle, type CloudHandle } from './cloud/index.js';
 import type { CloudTruth } from './cloud/truth.js';
 import { createDataCenterSimulator, type DataCenterHandle } from './datacenter/index.js';
-import type { DataCenterControl, DataCenterTruth } from './datacenter/index.js';
+import type { DataCenterControl, DataCenterTruth, DataCenterWebhookControl } from './datacenter/index.js';
 import { resolveSize } from './cloud/model/sizes.js';
 import type { Mount, SimResponse } from './server.js';
 import { startHttpServer } from './server.js';
 import { resolveSwitches } from './switches.js';
 
 /** The running simulator with both APIs' control and truth types. */
-export type Simulator = RunningSimulator<CloudControlHandle, CloudTruth, DataCenterControl, DataCenterTruth> & {
+export type Simulator = RunningSimulator<CloudControlHandle, CloudTruth, DataCenterControl & DataCenterWebhookControl, DataCenterTruth> & {
   readonly cloud: CloudHandle;
 };
 

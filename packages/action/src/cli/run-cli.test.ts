@@ -119,19 +119,19 @@ describe('bbsync sync, verify and merge against the simulator', () => {
     for (const output of [verify, first, second, merged]) expect(output.out + output.err).not.toContain(token);
   });
 
-  it('registers a workspace webhook once (idempotent), and dry-runs', async () => {
+  it('registers a workspace webhook once (idempotent: the second run updates it), and dry-runs', async () => {
     const token = pickCredential(sim.cloud.credentials).accessToken as string;
     const env = { BBSYNC_ACCESS_TOKEN: token, BBSYNC_WEBHOOK_SECRET: 'hook-secret-123', CI: 'true' };
     const flags = ['webhooks', 'register', '--url', 'https://hooks.example.com/bbsync', '--source', 'cloud', '--workspace', sim.cloud.workspace, '--base-url', sim.cloud.baseUrl];
     const dry = await cli([...flags, '--dry-run'], env, dir);
     expect(dry.code).toBe(0);
-    expect(dry.out).toContain(`would POST /workspaces/${sim.cloud.workspace}/hooks`);
+    expect(dry.out).toContain(`would register on workspace ${sim.cloud.workspace} (/workspaces/${sim.cloud.workspace}/hooks)`);
     const created = await cli(flags, env, dir);
     expect(created.code, created.err).toBe(0);
     expect(created.out).toContain('created');
     const again = await cli(flags, env, dir);
     expect(again.code, again.err).toBe(0);
-    expect(again.out).toContain('exists');
+    expect(again.out).toContain('updated');
     expect(created.out + created.err + again.out + again.err).not.toContain('hook-secret-123');
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The `bbsync` command line: `sync`, `verify`, `merge`, `demo`, `webhooks register`. Exit codes: 0 ok,
+ * The `bbsync` command line: `sync`, `verify`, `merge`, `demo`, `webhooks register|serve`. Exit codes: 0 ok,
  * 1 the operation failed (a failed or partial sync under `--fail-on`, a verification that is not ok), 2 bad
  * input (usage or config), 130 / 143 a sync stopped gracefully by SIGINT / SIGTERM.
  */
@@ -21,7 +21,7 @@ Commands:
   verify               check credentials, scopes and permissions for the selected streams
   merge                fold run folders (shards, runs, a previous snapshot) into one snapshot by primary key
   demo                 run a full and an incremental sync against a local simulator (no credentials, no network)
-  webhooks register    register a webhook that notifies your endpoint of repository and pull request events
+  webhooks             register hooks on Bitbucket; serve the receiver that stores their deliveries
 
 Run \`bbsync <command> --help\` for a command's options.`;
 

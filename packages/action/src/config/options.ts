@@ -26,6 +26,7 @@ export const SETTING_OPTIONS: readonly OptionSpec[] = [
   { name: 'ca-certificates', path: ['datacenter', 'caCertificates'], kind: 'string', description: 'Data Center: PEM CA bundle or a path to one.' },
   { name: 'repositories', path: ['repositories', 'include'], kind: 'list', description: 'Repositories to include (globs, comma or newline separated).' },
   { name: 'exclude-repositories', path: ['repositories', 'exclude'], kind: 'list', description: 'Repositories to exclude (globs).' },
+  { name: 'only-repositories', path: ['repositories', 'only'], kind: 'list', description: 'Targeted sync: only these exact repository names.' },
   { name: 'streams', path: ['streams'], kind: 'list', description: 'Output streams to sync (default: all).' },
   { name: 'start-date', path: ['startDate'], kind: 'string', description: 'First sync: ignore data before this ISO date.' },
   { name: 'lookback-days', path: ['lookbackDays'], kind: 'number', description: 'First sync: ignore data older than this many days.' },

@@ -53,6 +53,7 @@ export const configSchema = z
       .strictObject({
         include: globList.optional().describe('Glob patterns of repositories to sync (default: all).'),
         exclude: globList.optional().describe('Glob patterns of repositories to skip.'),
+        only: z.array(z.string().min(1)).optional().describe('Targeted sync: restrict the run to these exact repository names (e.g. from a repository_dispatch).'),
       })
       .optional(),
     streams: streamList.optional(),

@@ -27,7 +27,7 @@ export interface SyncConfig {
     | undefined;
   /** Resolved credentials (environment references replaced). Never serialize this object. */
   readonly credentials: readonly CredentialConfig[];
-  readonly repositories: { readonly include?: readonly string[] | undefined; readonly exclude?: readonly string[] | undefined };
+  readonly repositories: { readonly include?: readonly string[] | undefined; readonly exclude?: readonly string[] | undefined; readonly only?: readonly string[] | undefined };
   /** Selected output streams; undefined = all. */
   readonly streams?: readonly string[] | undefined;
   /** Where a first sync starts, when bounded. */
@@ -113,7 +113,7 @@ export function validateConfig(raw: unknown, options: ValidateOptions = {}): Syn
     cloud,
     datacenter,
     credentials,
-    repositories: { include: config.repositories?.include, exclude: config.repositories?.exclude },
+    repositories: { include: config.repositories?.include, exclude: config.repositories?.exclude, only: config.repositories?.only },
     streams: config.streams,
     startDate,
     concurrency: config.concurrency ?? DEFAULT_CONCURRENCY,

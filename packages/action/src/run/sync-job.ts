@@ -35,6 +35,7 @@ export function connectorSettings(config: SyncConfig): Record<string, unknown> {
   const repositories: Record<string, readonly string[]> = {};
   if (config.repositories.include) repositories.include = config.repositories.include;
   if (config.repositories.exclude) repositories.exclude = config.repositories.exclude;
+  if (config.repositories.only !== undefined && config.repositories.only.length > 0) repositories.only = config.repositories.only;
   return { ...section, ...(Object.keys(repositories).length > 0 ? { repositories } : {}) };
 }
 

@@ -26,6 +26,8 @@ export interface WebhookEvent {
   /** `X-Attempt-Number`. */
   readonly attempt: number | undefined;
   readonly repositoryUuid: string | undefined;
+  /** `workspace/slug` (`repository.full_name`), the partition name. */
+  readonly repositoryName: string | undefined;
   readonly pullRequestId: number | undefined;
   /** The records this delivery yields (none for events bbsync does not map). */
   readonly records: readonly WebhookRecord[];
@@ -37,7 +39,7 @@ type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
 interface Payload {
   readonly pullrequest?: Record<string, unknown> & { id?: number; title?: string; links?: { self?: unknown; html?: unknown } };
-  readonly repository?: { uuid?: string };
+  readonly repository?: { uuid?: string; full_name?: string };
   readonly comment?: Record<string, unknown>;
   readonly approval?: { date?: string; user?: CloudUser };
   readonly changes_request?: { date?: string; user?: CloudUser };
@@ -73,6 +75,7 @@ export function parseWebhookEvent(headers: Headers, rawBody: Buffer | string): W
     hookUuid: header('x-hook-uuid'),
     attempt: Number.isInteger(attempt) && attempt > 0 ? attempt : undefined,
     repositoryUuid,
+    repositoryName: payload.repository?.full_name,
     pullRequestId: pr?.id,
   };
   if (!event.startsWith('pullrequest:') || pr?.id === undefined || repositoryUuid === undefined) return { ...base, records: [], deletions: [] };
@@ -92,6 +95,13 @@ export function parseWebhookEvent(headers: Headers, rawBody: Buffer | string): W
       // The payload's approval is the one withdrawn: the log drops it, so does the activity output.
       if (payload.approval?.date !== undefined) {
         const item = { approval: { date: payload.approval.date, user: payload.approval.user ?? payload.actor } };
+        deletions.push({ stream: PULL_REQUEST_ACTIVITY, key: activityKey({ ...item, ...child }) });
+      }
+      break;
+    case 'pullrequest:changes_request_removed':
+      // Like a withdrawn approval: the activity log no longer lists the change request.
+      if (payload.changes_request?.date !== undefined) {
+        const item = { changes_request: { date: payload.changes_request.date, user: payload.changes_request.user ?? payload.actor } };
         deletions.push({ stream: PULL_REQUEST_ACTIVITY, key: activityKey({ ...item, ...child }) });
       }
       break;

@@ -7,6 +7,11 @@ export interface RepositoryFilter {
   readonly include: readonly string[];
   /** Glob patterns of repositories to skip, applied after `include`. */
   readonly exclude: readonly string[];
+  /**
+   * Exact names (case-insensitive) a targeted run is restricted to, on top of `include`/`exclude`: the
+   * repositories a webhook said changed. Absent or empty means no restriction.
+   */
+  readonly only?: readonly string[] | undefined;
 }
 
 /**
@@ -20,9 +25,14 @@ export function parseRepositoryFilter(value: unknown, field: string, example: st
   }
   const input = value as Record<string, unknown>;
   for (const key of Object.keys(input)) {
-    if (key !== 'include' && key !== 'exclude') throw configError(`${field}.${key}`, 'is not a repository filter', 'include, exclude');
+    if (key !== 'include' && key !== 'exclude' && key !== 'only') throw configError(`${field}.${key}`, 'is not a repository filter', 'include, exclude, only');
   }
-  return { include: patterns(input.include, `${field}.include`, example), exclude: patterns(input.exclude, `${field}.exclude`, example) };
+  const only = input.only === undefined ? [] : patterns(input.only, `${field}.only`, example.replace(/\*/g, 'x'));
+  return {
+    include: patterns(input.include, `${field}.include`, example),
+    exclude: patterns(input.exclude, `${field}.exclude`, example),
+    ...(only.length === 0 ? {} : { only }),
+  };
 }
 
 function patterns(value: unknown, field: string, example: string): readonly string[] {
@@ -37,5 +47,6 @@ function patterns(value: unknown, field: string, example: string): readonly stri
 export function repositoryMatcher(filter: RepositoryFilter): (name: string) => boolean {
   const include = filter.include.length === 0 ? () => true : globMatcher(filter.include);
   const exclude = filter.exclude.length === 0 ? () => false : globMatcher(filter.exclude);
-  return (name) => include(name) && !exclude(name);
+  const only = filter.only === undefined || filter.only.length === 0 ? undefined : new Set(filter.only.map((name) => name.toLowerCase()));
+  return (name) => include(name) && !exclude(name) && (only === undefined || only.has(name.toLowerCase()));
 }

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { ErrorCode } from '../errors.js';
 import type { ApiClient, Credential, Transport } from '../http/types.js';
 import type { Logger } from '../logger.js';
+import type { ConnectorWebhooks } from '../webhooks/types.js';
 import type { SourceDefinition } from './types.js';
 
 /** What the CLI and the action need from a connector. Cloud and Data Center each export one. */
@@ -22,6 +23,8 @@ export interface Connector<Cfg = any> {
   createClient(config: Cfg, credentials: readonly Credential[], options?: ConnectorClientOptions): ApiClient;
   /** Connection checks for the selected streams and each credential. Never throws for API failures: reports them. */
   verify(config: Cfg, client: ApiClient, credentials: readonly Credential[], streams: readonly string[]): Promise<VerificationReport>;
+  /** Webhooks: where hooks live, what to subscribe to, and how a delivery becomes records. */
+  readonly webhooks: ConnectorWebhooks<Cfg>;
 }
 
 export interface ConnectorClientOptions {

@@ -85,6 +85,27 @@ describe('createApiClient: URLs', () => {
     expect(transport.requests).toHaveLength(0);
   });
 
+  it.each([
+    '/../../../../jira/rest/api/2/myself',
+    'projects/P/repos/r/webhooks/../../../../../../../../jira/rest',
+    '/%2e%2e/%2e%2e/%2e%2e/%2e%2e/jira/rest/api/2/myself',
+    'https://dc.example.com/jira/rest/api/2/myself',
+    'https://dc.example.com/bitbucket/rest/api/1.0x/projects',
+    'https://dc.example.com/bitbucket/rest/api/1.0/../../../../jira/rest',
+  ])('refuses a same-origin path outside the API base path before sending anything: %s', async (link) => {
+    const { client, transport } = setup(() => ({ status: 200, json: {} }), {
+      baseUrl: 'https://dc.example.com/bitbucket/rest/api/1.0',
+      budgets: dataCenterBudgets(),
+    });
+    const error = await failure(client.request({ url: link }));
+    expect(error.code).toBe('pagination_error');
+    expect(transport.requests).toHaveLength(0);
+    // Paths below the base still work.
+    await client.request({ url: 'https://dc.example.com/bitbucket/rest/api/1.0/projects?start=25' });
+    await client.request({ url: '/projects/P/repos/r/webhooks' });
+    expect(transport.requests.map((request) => request.url.pathname)).toEqual(['/bitbucket/rest/api/1.0/projects', '/bitbucket/rest/api/1.0/projects/P/repos/r/webhooks']);
+  });
+
   it('refuses redirects without following them', async () => {
     const { client, transport } = setup(() => ({ status: 302, headers: { location: 'https://evil.example.com/steal?token=x' } }));
     const error = await failure(client.request({ url: '/user' }));

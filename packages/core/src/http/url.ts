@@ -1,7 +1,8 @@
 /**
  * Request URLs: relative paths joined to the API base path, queries encoded, and absolute URLs
  * (`next` links) accepted only when they have the API's exact origin. Credentials go only to the
- * configured origin: a foreign link is refused before anything is sent.
+ * configured API base: a foreign link, or a path that leaves the base path (`/../../jira/rest/…`, another
+ * application on the same origin outside a Data Center context path), is refused before anything is sent.
  */
 import { BbsyncError, configError } from '../errors.js';
 import { safePath } from './redact.js';
@@ -67,6 +68,7 @@ export function resolveRequestUrl(base: URL, url: string, query: Query | undefin
         { path: safePath(absolute) },
       );
     }
+    refuseOutsideBasePath(base, absolute);
     if (hasQuery(query)) {
       throw new BbsyncError('pagination_error', `A query was given with an absolute link (${safePath(absolute)}); links are sent verbatim`, {
         disposition: 'fatal',
@@ -77,9 +79,23 @@ export function resolveRequestUrl(base: URL, url: string, query: Query | undefin
   const relative = url.startsWith('/') ? url : `/${url}`;
   const joined = new URL(`${base.origin}${base.pathname}${relative}`);
   if (joined.origin !== base.origin) throw new BbsyncError('pagination_error', `Refused a path that leaves ${base.origin}`);
+  refuseOutsideBasePath(base, joined);
   const encoded = encodeQuery(query);
   if (encoded !== '') joined.search = joined.search === '' ? `?${encoded}` : `${joined.search}&${encoded}`;
   return joined;
+}
+
+/**
+ * Same origin is not enough: a Data Center server often shares its host with other applications
+ * (`https://host/bitbucket` beside `https://host/jira`), and URL resolution turns dot segments into parent
+ * folders. The resolved path must be the base path itself or lie below it.
+ */
+function refuseOutsideBasePath(base: URL, url: URL): void {
+  const basePath = base.pathname.replace(/\/+$/, '');
+  if (basePath === '' || url.pathname === basePath || url.pathname.startsWith(`${basePath}/`)) return;
+  throw new BbsyncError('pagination_error', `Refused a path outside the API base ${basePath}: only ${base.origin}${basePath} receives credentials`, {
+    path: safePath(url),
+  });
 }
 
 function describeOrigin(url: URL): string {

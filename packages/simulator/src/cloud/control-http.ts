@@ -39,6 +39,7 @@ const POSITIONAL: Readonly<Record<string, readonly string[]>> = {
   repositories: [],
   webhookDeliveries: [],
   flushWebhooks: [],
+  redeliverWebhooks: [],
   truthIds: [],
 };
 

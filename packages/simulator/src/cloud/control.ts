@@ -12,7 +12,7 @@ import { braceUuidOf, mixAll, plainUuidOf, saltOf } from './model/hash.js';
 import { CommitKind, PIPELINE_RESULTS, PrState, type AddedEvent, type Member, type RepositoryState } from './model/store.js';
 import { renderUser } from './render/accounts.js';
 import type { RenderContext } from './render/context.js';
-import { renderComment, renderPullRequest } from './render/pullrequest.js';
+import { renderActivity, renderComment, renderPullRequest } from './render/pullrequest.js';
 import { renderRepository } from './render/repository.js';
 import type { CloudState } from './state.js';
 import type { WebhookDelivery } from './webhooks.js';
@@ -63,6 +63,8 @@ export interface CloudControl {
   /** Registers a workspace webhook (as POST /workspaces/{ws}/hooks would); returns its `{uuid}`. */
   registerWebhook(options: { url: string; events: readonly string[]; secret?: string; description?: string }): string;
   webhookDeliveries(): readonly WebhookDelivery[];
+  /** Sends again every delivery not acknowledged with a 2xx (same X-Request-UUID, next attempt); returns how many. */
+  redeliverWebhooks(): number;
   /** Waits for webhook deliveries in flight. */
   flushWebhooks(): Promise<void>;
   setSwitches(switches: Partial<SimSwitches>): void;
@@ -254,24 +256,29 @@ export function createCloudControl(state: CloudState, ctx: () => RenderContext, 
       const repo = repoOf(repoKey);
       const index = prOf(repo, id);
       const user = memberOf(userRef, () => (repo.pullRequests.reviewers[index] as number[])[0] ?? randomMember());
-      addEvent(repo, index, { kind: 'approval', at: eventTime(), user }, state.switches.commentsBumpPullRequestUpdatedOn);
-      emitPr('pullrequest:approved', repo, index, user);
+      const approval: AddedEvent = { kind: 'approval', at: eventTime(), user };
+      addEvent(repo, index, approval, state.switches.commentsBumpPullRequestUpdatedOn);
+      // The payload's `approval` is the activity log's item for it.
+      emitPr('pullrequest:approved', repo, index, user, { approval: renderActivity(ctx(), repo, index, approval)['approval'] });
     },
 
     unapprovePullRequest(repoKey, id, userRef) {
       const repo = repoOf(repoKey);
       const index = prOf(repo, id);
       const user = memberOf(userRef, () => (repo.pullRequests.reviewers[index] as number[])[0] ?? randomMember());
+      // The payload names the approval withdrawn (the latest of this user), which leaves the activity log.
+      const withdrawn = [...pullRequestEvents(data, repo, index)].reverse().find((event) => event.kind === 'approval' && event.user === user);
       addEvent(repo, index, { kind: 'unapproval', at: eventTime(), user }, state.switches.commentsBumpPullRequestUpdatedOn);
-      emitPr('pullrequest:unapproved', repo, index, user);
+      emitPr('pullrequest:unapproved', repo, index, user, withdrawn === undefined ? {} : { approval: renderActivity(ctx(), repo, index, withdrawn)['approval'] });
     },
 
     requestChanges(repoKey, id, userRef) {
       const repo = repoOf(repoKey);
       const index = prOf(repo, id);
       const user = memberOf(userRef, () => (repo.pullRequests.reviewers[index] as number[])[0] ?? randomMember());
-      addEvent(repo, index, { kind: 'changes_request', at: eventTime(), user }, state.switches.commentsBumpPullRequestUpdatedOn);
-      emitPr('pullrequest:changes_request_created', repo, index, user);
+      const request: AddedEvent = { kind: 'changes_request', at: eventTime(), user };
+      addEvent(repo, index, request, state.switches.commentsBumpPullRequestUpdatedOn);
+      emitPr('pullrequest:changes_request_created', repo, index, user, { changes_request: renderActivity(ctx(), repo, index, request)['changes_request'] });
     },
 
     commentOnPullRequest(repoKey, id, options = {}) {
@@ -433,6 +440,7 @@ export function createCloudControl(state: CloudState, ctx: () => RenderContext, 
     },
     webhookDeliveries: () => state.webhooks.deliveries(),
     flushWebhooks: () => state.webhooks.flush(),
+    redeliverWebhooks: () => state.webhooks.redeliverFailed(),
     setSwitches(switches) {
       state.switches = resolveSwitches({ ...state.switches, ...switches });
     },

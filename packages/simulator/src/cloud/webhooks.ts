@@ -4,7 +4,8 @@
  * when a secret is set, `X-Hub-Signature: sha256=<hex HMAC-SHA256 of the raw body>`. Failed deliveries (network
  * errors, 5xx) are retried twice with the same X-Request-UUID and a higher X-Attempt-Number.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { DeliveryLog, type WebhookDelivery } from '../webhook-delivery.js';
 
 export interface WebhookSubscription {
   readonly uuid: string;
@@ -20,18 +21,7 @@ export interface WebhookSubscription {
   readonly repository?: number;
 }
 
-export interface WebhookDelivery {
-  readonly hookUuid: string;
-  readonly event: string;
-  readonly requestUuid: string;
-  readonly attempt: number;
-  readonly url: string;
-  readonly body: string;
-  readonly headers: Readonly<Record<string, string>>;
-  /** HTTP status, or 0 when the request failed. */
-  status: number;
-  error?: string;
-}
+export type { WebhookDelivery } from '../webhook-delivery.js';
 
 /** Event keys a subscription may name (spec enum of webhook_subscription.events). */
 export const WEBHOOK_EVENTS = [
@@ -46,11 +36,26 @@ export const WEBHOOK_EVENTS = [
 
 export class WebhookRegistry {
   readonly #subscriptions: WebhookSubscription[] = [];
-  readonly #deliveries: WebhookDelivery[] = [];
-  readonly #pending = new Set<Promise<void>>();
+  readonly #log = new DeliveryLog(
+    (event, requestUuid, attempt, hookUuid) => ({
+      'user-agent': 'Bitbucket-Webhooks/2.0',
+      'x-event-key': event,
+      'x-hook-uuid': hookUuid.replace(/[{}]/g, ''),
+      'x-request-uuid': requestUuid,
+      'x-attempt-number': String(attempt),
+    }),
+    3,
+  );
   readonly #uuid: () => string;
+
   /** Delay between attempts (ms); the real service waits minutes. */
-  retryDelayMs = 50;
+  get retryDelayMs(): number {
+    return this.#log.retryDelayMs;
+  }
+
+  set retryDelayMs(ms: number) {
+    this.#log.retryDelayMs = ms;
+  }
 
   constructor(uuid: () => string = () => `{${randomUUID()}}`) {
     this.#uuid = uuid;
@@ -83,8 +88,26 @@ export class WebhookRegistry {
     return true;
   }
 
+  /** Updates a subscription in place (PUT …/hooks/{uid}); undefined when there is none with this uuid. */
+  update(uuid: string, input: { url: string; events: readonly string[]; secret?: string | undefined; description?: string; active?: boolean }): WebhookSubscription | undefined {
+    const at = this.#subscriptions.findIndex((s) => s.uuid === uuid);
+    const current = this.#subscriptions[at];
+    if (current === undefined) return undefined;
+    const updated: WebhookSubscription = {
+      ...current,
+      url: input.url,
+      events: [...input.events],
+      description: input.description ?? current.description,
+      active: input.active ?? current.active,
+      // Cloud keeps the secret when an update does not send one.
+      secret: input.secret === undefined ? current.secret : input.secret === '' ? undefined : input.secret,
+    };
+    this.#subscriptions[at] = updated;
+    return updated;
+  }
+
   deliveries(): readonly WebhookDelivery[] {
-    return this.#deliveries;
+    return this.#log.deliveries();
   }
 
   /** Sends `payload` to every active subscription for `event` (and this repository). Does not wait. */
@@ -93,39 +116,17 @@ export class WebhookRegistry {
     for (const hook of this.#subscriptions) {
       if (!hook.active || !hook.events.includes(event)) continue;
       if (hook.repository !== undefined && hook.repository !== repository) continue;
-      const task = this.#deliver(hook, event, body, this.#uuid().replace(/[{}]/g, ''));
-      this.#pending.add(task);
-      void task.finally(() => this.#pending.delete(task));
+      this.#log.send(hook, event, body, this.#uuid().replace(/[{}]/g, ''));
     }
+  }
+
+  /** Sends again every delivery whose latest attempt was not acknowledged with a 2xx; returns how many. */
+  redeliverFailed(): number {
+    return this.#log.redeliverFailed();
   }
 
   /** Resolves once every delivery started so far has finished (with retries). */
   async flush(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.allSettled([...this.#pending]);
-  }
-
-  async #deliver(hook: WebhookSubscription, event: string, body: string, requestUuid: string): Promise<void> {
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      const headers: Record<string, string> = {
-        'content-type': 'application/json',
-        'user-agent': 'Bitbucket-Webhooks/2.0',
-        'x-event-key': event,
-        'x-hook-uuid': hook.uuid.replace(/[{}]/g, ''),
-        'x-request-uuid': requestUuid,
-        'x-attempt-number': String(attempt),
-      };
-      if (hook.secret) headers['x-hub-signature'] = `sha256=${createHmac('sha256', hook.secret).update(body, 'utf8').digest('hex')}`;
-      const delivery: WebhookDelivery = { hookUuid: hook.uuid, event, requestUuid, attempt, url: hook.url, body, headers, status: 0 };
-      this.#deliveries.push(delivery);
-      try {
-        const response = await fetch(hook.url, { method: 'POST', headers, body, signal: AbortSignal.timeout(10_000) });
-        delivery.status = response.status;
-        await response.arrayBuffer().catch(() => undefined);
-        if (response.status < 500) return;
-      } catch (error) {
-        delivery.error = (error as Error).message;
-      }
-      await new Promise((resolve) => setTimeout(resolve, this.retryDelayMs));
-    }
+    await this.#log.flush();
   }
 }

@@ -12,7 +12,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 export function createControlHandler(handle: DataCenterHandle, record: (method: string, path: string, status: number) => void): SimHandler {
   const control = handle.control as unknown as Record<string, unknown>;
-  return (request) => {
+  return async (request) => {
     const name = request.path.replace(/^\/_sim\/datacenter/, '').replace(/^\/+|\/+$/g, '');
     const answer = (status: number, body: unknown): SimResponse => {
       record(request.method, request.path + request.url.search, status);
@@ -46,7 +46,8 @@ export function createControlHandler(handle: DataCenterHandle, record: (method: 
           return answer(400, { error: 'The body is not JSON.' });
         }
       }
-      const result: unknown = (method as (o: unknown) => unknown).call(handle.control, options);
+      // Awaited: `flushWebhooks` answers once deliveries in flight are done.
+      const result: unknown = await (method as (o: unknown) => unknown).call(handle.control, options);
       return result === undefined ? answer(204, undefined) : answer(200, result);
     } catch (error) {
       if (error instanceof ControlError) return answer(error.status, { error: error.message });

@@ -6,6 +6,13 @@ import { listProjectUserPermissions, listPullRequestChanges, pullRequestDiffJson
 import { getCommit, getDefaultBranch, getDefaultBranchRef, listBranches, listCommits } from './endpoints/refs.js';
 
 const REPO = '/projects/{projectKey}/repos/{repositorySlug}';
+
+/** Templates of the webhook endpoints, whose methods and bodies the registry handles. */
+export const WEBHOOK_TEMPLATES: ReadonlySet<string> = new Set([`${REPO}/webhooks`, `${REPO}/webhooks/{webhookId}`]);
+
+const webhooksPlaceholder: EndpointHandler = () => {
+  throw new Error('webhook routes are answered by the registry');
+};
 const PR = `${REPO}/pull-requests/{pullRequestId}`;
 
 const TABLE: readonly (readonly [string, EndpointHandler])[] = [
@@ -28,6 +35,9 @@ const TABLE: readonly (readonly [string, EndpointHandler])[] = [
   [`${PR}/activities`, listActivities],
   [`${PR}/commits`, listPullRequestCommits],
   [`${PR}/participants`, listParticipants],
+  // Answered by the webhook registry (it needs the method and body): see apiHandler.
+  [`${REPO}/webhooks`, webhooksPlaceholder],
+  [`${REPO}/webhooks/{webhookId}`, webhooksPlaceholder],
   ['/repos', listRepositories],
   ['/users', listUsers],
   ['/users/{userSlug}', getUser],

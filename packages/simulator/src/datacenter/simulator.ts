@@ -17,9 +17,10 @@ import { matchRoute } from './routes.js';
 import { Shapes } from './shapes.js';
 import { groundTruth } from './truth.js';
 import type { DataCenterControl, DataCenterSimulatorOptions, DataCenterTruth } from './types.js';
+import { DataCenterWebhooks, withWebhookEvents, type DataCenterWebhookControl } from './webhooks.js';
 
 /** The handle without `baseUrl`, which only the composed server knows (origin + context path + `/rest/api/1.0`). */
-export type DataCenterHandle = Omit<SimApiHandle<DataCenterControl, DataCenterTruth>, 'baseUrl'>;
+export type DataCenterHandle = Omit<SimApiHandle<DataCenterControl & DataCenterWebhookControl, DataCenterTruth>, 'baseUrl'>;
 
 export interface DataCenterSimulator {
   /** `<contextPath>/rest/api/1.0` and `<contextPath>/rest/api/latest`. */
@@ -66,7 +67,8 @@ export function createDataCenterSimulator(options: DataCenterSimulatorOptions): 
   let origin = 'http://127.0.0.1:7990';
   const shapes = (): Shapes => new Shapes(ds, origin + contextPath);
 
-  const api = createApiHandler({ ds, auth, switches: options.switches, buckets, contextPath, onOrigin: (o) => (origin = o) });
+  const webhooks = new DataCenterWebhooks(options.seed, () => options.clock.now());
+  const api = createApiHandler({ ds, auth, switches: options.switches, buckets, contextPath, webhooks, onOrigin: (o) => (origin = o) });
   const guarded: SimHandler = (request) => (runtime.maintenance ? maintenancePage() : api(request));
   const faulted = withFaults(guarded, () => runtime.faults, DC_FAULT_HOOKS);
   const logged: SimHandler = async (request: SimRequest) => {
@@ -81,7 +83,7 @@ export function createDataCenterSimulator(options: DataCenterSimulatorOptions): 
     return response;
   };
 
-  const control = createControl(ds, auth, shapes, runtime, buckets);
+  const control = withWebhookEvents(createControl(ds, auth, shapes, runtime, buckets), webhooks, { ds, shapes });
   const handle: DataCenterHandle = {
     credentials: auth.credentials,
     control,

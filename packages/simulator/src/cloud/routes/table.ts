@@ -16,10 +16,10 @@ import {
   repositoryActivity,
 } from './pullrequests.js';
 import { getBranch, getRepository, listRepositories } from './repositories.js';
-import { MEMBER_LIST_HIDDEN, createHook, getUser, listHooks, listMembers } from './workspace.js';
+import { MEMBER_LIST_HIDDEN, createHook, createRepositoryHook, listRepositoryHooks, updateHook, getUser, listHooks, listMembers } from './workspace.js';
 
 export interface Route {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   /** e.g. `/repositories/{ws}/{repo}/pullrequests/{id}`; `{name+}` matches across slashes. */
   readonly template: string;
   readonly scope: ScopeRequirement;
@@ -52,6 +52,10 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', template: '/workspaces/{ws}/members', scope: SCOPES.account, resource: 'api', hidden: MEMBER_LIST_HIDDEN, handler: listMembers },
   { method: 'GET', template: '/workspaces/{ws}/hooks', scope: SCOPES.webhook, resource: 'webhooks', handler: listHooks },
   { method: 'POST', template: '/workspaces/{ws}/hooks', scope: SCOPES.webhookWrite, resource: 'webhooks', handler: createHook },
+  { method: 'PUT', template: '/workspaces/{ws}/hooks/{uid}', scope: SCOPES.webhookWrite, resource: 'webhooks', handler: updateHook },
+  { method: 'GET', template: `${R}/hooks`, scope: SCOPES.webhook, resource: 'webhooks', handler: listRepositoryHooks },
+  { method: 'POST', template: `${R}/hooks`, scope: SCOPES.webhookWrite, resource: 'webhooks', handler: createRepositoryHook },
+  { method: 'PUT', template: `${R}/hooks/{uid}`, scope: SCOPES.webhookWrite, resource: 'webhooks', handler: updateHook },
   { method: 'GET', template: '/user', scope: SCOPES.user, resource: 'api', handler: getUser },
   { method: 'GET', template: `${R}/pullrequests/{id}/diffstat`, scope: SCOPES.pullrequest, resource: 'api', handler: pullRequestDiffstat },
   { method: 'GET', template: `${R}/diffstat/{spec+}`, scope: SCOPES.repository, resource: 'api', handler: repositoryDiffstat },

@@ -9,7 +9,7 @@ import type { Member } from '../model/store.js';
 import { renderMembership, renderUserFull, renderWorkspace } from '../render/accounts.js';
 import { isoMicros, link } from '../render/context.js';
 import { WEBHOOK_EVENTS, type WebhookSubscription } from '../webhooks.js';
-import { requireWorkspace } from './common.js';
+import { requireRepository, requireWorkspace } from './common.js';
 
 /** Emails only with `fields=+values.user.email` (the handler's hidden path). */
 export const MEMBER_LIST_HIDDEN = ['values.user.email'];
@@ -85,9 +85,8 @@ export function listHooks(call: Call): SimResponse {
   return ok(listPage(call, hooks.length, (i) => renderHook(call, hooks[i] as WebhookSubscription), pagelen));
 }
 
-export function createHook(call: Call): SimResponse {
-  requireWorkspace(call);
-  requireHookAdmin(call);
+/** The `webhook_subscription` fields of a create or update body; 400 with Cloud's field errors when invalid. */
+function hookBody(call: Call): { url: string; events: string[]; secret: string | undefined; description: string; active: boolean } {
   let body: Record<string, unknown>;
   try {
     body = JSON.parse(call.request.body.toString('utf8') || '{}') as Record<string, unknown>;
@@ -102,15 +101,49 @@ export function createHook(call: Call): SimResponse {
   const unknown = events.filter((e) => !(WEBHOOK_EVENTS as readonly string[]).includes(e));
   if (unknown.length > 0) fieldErrors['events'] = unknown.map((e) => `"${e}" is not a valid event.`);
   if (Object.keys(fieldErrors).length > 0) fail(400, 'Bad request', { fields: fieldErrors });
-  const secret = typeof body['secret'] === 'string' ? body['secret'] : undefined;
-  const hook = call.state.webhooks.register({
+  return {
     url,
     events,
-    secret,
+    secret: typeof body['secret'] === 'string' ? body['secret'] : undefined,
     description: typeof body['description'] === 'string' ? body['description'] : '',
     active: body['active'] !== false,
-    createdAt: call.state.nowMicros(),
-  });
+  };
+}
+
+export function createHook(call: Call): SimResponse {
+  requireWorkspace(call);
+  requireHookAdmin(call);
+  const hook = call.state.webhooks.register({ ...hookBody(call), createdAt: call.state.nowMicros() });
+  return ok(renderHook(call, hook), 201);
+}
+
+/** `PUT /workspaces/{ws}/hooks/{uid}` and `PUT /repositories/{ws}/{repo}/hooks/{uid}`: updates a subscription in place. */
+export function updateHook(call: Call): SimResponse {
+  const repository = call.params['repo'] === undefined ? undefined : requireRepository(call).index;
+  if (repository === undefined) requireWorkspace(call);
+  requireHookAdmin(call);
+  const uid = call.params['uid'] ?? '';
+  const current = call.state.webhooks.list().find((h) => h.uuid === uid);
+  if (current === undefined || current.repository !== repository) fail(404, 'Resource not found');
+  const hook = call.state.webhooks.update(uid, hookBody(call));
+  if (hook === undefined) fail(404, 'Resource not found');
+  return ok(renderHook(call, hook));
+}
+
+/** `GET /repositories/{ws}/{repo}/hooks`: the repository's own subscriptions. */
+export function listRepositoryHooks(call: Call): SimResponse {
+  const repository = requireRepository(call);
+  requireHookAdmin(call);
+  const pagelen = readPagelen(call, { defaultValue: 10, max: 100 });
+  const hooks = call.state.webhooks.list().filter((h) => h.repository === repository.index);
+  return ok(listPage(call, hooks.length, (i) => renderHook(call, hooks[i] as WebhookSubscription), pagelen));
+}
+
+/** `POST /repositories/{ws}/{repo}/hooks`. */
+export function createRepositoryHook(call: Call): SimResponse {
+  const repository = requireRepository(call);
+  requireHookAdmin(call);
+  const hook = call.state.webhooks.register({ ...hookBody(call), createdAt: call.state.nowMicros(), repository: repository.index });
   return ok(renderHook(call, hook), 201);
 }
 
