@@ -3,7 +3,7 @@ import type { SimSwitches } from '../api.js';
 import type { SimHandler, SimRequest, SimResponse } from '../server.js';
 import { LEVEL, type AuthRegistry, type Principal } from './auth.js';
 import type { Dataset } from './dataset.js';
-import { requireRepository, type EndpointContext } from './endpoints/context.js';
+import { requireRepository, type EndpointContext, type EndpointResult } from './endpoints/context.js';
 import { DcApiError, dcErrors } from './errors.js';
 import type { TokenBuckets } from './rateLimit.js';
 import { matchRoute, WEBHOOK_TEMPLATES } from './routes.js';
@@ -24,7 +24,7 @@ export interface ApiHandlerDeps {
 const JSON_TYPE = 'application/json;charset=UTF-8';
 
 /** `<repo>/webhooks[/{id}]`: REPO_ADMIN, then the registry. */
-function webhookRequest(deps: ApiHandlerDeps, ctx: EndpointContext, request: SimRequest): { status: number; body?: unknown } {
+function webhookRequest(deps: ApiHandlerDeps, ctx: EndpointContext, request: SimRequest): EndpointResult {
   const repository = requireRepository(ctx);
   if (deps.auth.repositoryLevel(ctx.principal, repository) < LEVEL.REPO_ADMIN) throw dcErrors.notPermittedRepository(ctx.params['projectKey'] ?? '', repository.slug);
   return deps.webhooks.handle(request.method, repository.idx, ctx.params['webhookId'], request.url.searchParams, request.body, ctx.switches.dataCenterMaxLimit.default);
