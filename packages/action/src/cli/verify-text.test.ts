@@ -65,10 +65,13 @@ describe('bbsync verify, as printed', () => {
       expect(code, stderr.text).toBe(1);
       const lines = stdout.text.split('\n');
       expect(lines[0]).toMatch(/^credential\s+stream\s+result\s+endpoint$/);
-      expect(lines.find((line) => line.startsWith('#0 '))).toMatch(/^#0\s+\(identity\)\s+invalid_credentials \(401\)\s+GET \/repositories\//);
+      const row = lines.find((line) => line.startsWith('#0 ')) as string;
+      expect(row).toMatch(/^#0\s+\(identity\)\s+invalid_credentials \(401\)\s+GET \/\S+$/);
+      const path = (/GET (\/\S+)$/.exec(row) as RegExpExecArray)[1] as string;
       expect(stdout.text).not.toContain('#0 credential #0');
       expect(stdout.text).toContain('credential #0: 0 streams');
-      expect(stdout.text).toContain(`    try: curl -sS -i -H "Authorization: Bearer $BITBUCKET_TOKEN" '${sim.cloud.baseUrl}/repositories/${sim.cloud.workspace}'`);
+      expect(path).toContain(`/${sim.cloud.workspace}`);
+      expect(stdout.text).toContain(`    try: curl -sS -i -H "Authorization: Bearer $BITBUCKET_TOKEN" '${sim.cloud.baseUrl}${path}'`);
       const hintLines = lines.filter((line) => line.startsWith('    ') && !line.startsWith('    try:'));
       expect(hintLines.length).toBeGreaterThan(0);
       expect(hintLines.every((line) => line.length <= 100)).toBe(true);
