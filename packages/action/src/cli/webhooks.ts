@@ -6,7 +6,7 @@
  * (`POST /projects/{key}/repos/{slug}/webhooks`, needs REPO_ADMIN).
  */
 import { PULL_REQUEST_WEBHOOK_EVENTS, registerWorkspaceWebhook } from '@bbsync/cloud';
-import { Redactor, type ApiClient } from '@bbsync/core';
+import { Redactor, secretForms, type ApiClient } from '@bbsync/core';
 import type { SyncConfig } from '../config/validate.js';
 import { createClient, prepareSync } from '../run/sync-job.js';
 import { configFlagsHelp, CONFIG_FLAGS, parse, UsageError } from './args.js';
@@ -130,7 +130,8 @@ export async function webhooksCommand(args: readonly string[], io: CommandIo): P
   const prepared = prepareSync(config);
   const redactor = new Redactor().addForms(prepared.secrets);
   if (secret) redactor.add(secret);
-  const client = createClient(prepared);
+  // The client redacts a server's text before cutting it; it must know the webhook secret it sends, too.
+  const client = createClient(prepared, { extraSecrets: secret ? secretForms(secret) : undefined });
   let failed = 0;
   for (const target of list) {
     try {

@@ -56,6 +56,8 @@ export function prepareSync(config: SyncConfig): PreparedSync {
 export interface ClientOptions {
   readonly logger?: Logger | undefined;
   readonly clock?: Clock | undefined;
+  /** Secrets besides the credentials' that the client must redact from every server text (e.g. a webhook secret it sends). */
+  readonly extraSecrets?: readonly string[] | undefined;
 }
 
 /** The API client of a prepared sync, with the config's concurrency, waits and budgets. */
@@ -68,6 +70,7 @@ export function createClient(prepared: PreparedSync, options: ClientOptions = {}
     maxWaitMs: config.maxRateLimitWaitMinutes * 60_000,
     maxRequests: config.budgets.maxRequests,
     caCertificates: config.datacenter?.caCertificates,
+    extraSecrets: options.extraSecrets,
   });
 }
 

@@ -43,25 +43,36 @@ export function base64AtOffset(secret: string, offset: 0 | 1 | 2): string {
   return end > first ? encoded.slice(first, end) : '';
 }
 
+/** base64url (RFC 4648 §5: `-` and `_` for `+` and `/`, no padding) of base64 text. */
+function toBase64Url(base64: string): string {
+  return base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
 /**
- * Every printable form of a secret: itself, its URL encodings, its base64 at offsets 0, 1 and 2,
- * and for Basic auth `user:secret`, its full base64 (the header value) and that header.
+ * Every printable form of a secret: itself, its URL encodings, its base64 and base64url at offsets 0, 1
+ * and 2, its hex (lower and upper case), and for Basic auth `user:secret`, its full base64 (the header
+ * value) and that header.
  */
 export function secretForms(secret: string, username?: string): string[] {
   if (secret === '') return [];
   const forms = new Set<string>([secret]);
+  const base64 = Buffer.from(secret, 'utf8').toString('base64');
+  const atOffsets = [base64AtOffset(secret, 0), base64AtOffset(secret, 1), base64AtOffset(secret, 2)];
+  const hex = Buffer.from(secret, 'utf8').toString('hex');
   const derived: string[] = [
     encodeURIComponent(secret),
     new URLSearchParams({ s: secret }).toString().slice(2),
-    Buffer.from(secret, 'utf8').toString('base64'),
-    base64AtOffset(secret, 0),
-    base64AtOffset(secret, 1),
-    base64AtOffset(secret, 2),
+    base64,
+    ...atOffsets,
+    toBase64Url(base64),
+    ...atOffsets.map(toBase64Url),
+    hex,
+    hex.toUpperCase(),
   ];
   if (username !== undefined) {
     const pair = `${username}:${secret}`;
     const encodedPair = Buffer.from(pair, 'utf8').toString('base64');
-    derived.push(pair, encodedPair, `Basic ${encodedPair}`, encodeURIComponent(pair));
+    derived.push(pair, encodedPair, `Basic ${encodedPair}`, encodeURIComponent(pair), toBase64Url(encodedPair));
   }
   for (const form of derived) if (form.length >= MIN_DERIVED_LENGTH) forms.add(form);
   return [...forms];

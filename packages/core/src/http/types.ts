@@ -105,6 +105,11 @@ export type ErrorMapper = (input: {
   method: string;
   path: string;
   credentialKind: CredentialKind | undefined;
+  /**
+   * Replaces every registered secret form in a server's text. A mapper must call it on the raw text (the whole
+   * message, page or body) before cutting, collapsing or otherwise reformatting it.
+   */
+  redact: (text: string) => string;
 }) => BbsyncError;
 
 // ---------------------------------------------------------------------------------------------
