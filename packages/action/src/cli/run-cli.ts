@@ -61,7 +61,17 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
       io.terminal.err(`bbsync ${name}: ${error.code}: ${error.message}\nhint: ${error.hint}`);
       return 1;
     }
+    if (isSystemError(error)) {
+      // A file system failure (a full disk, a permission): its message names the path; a stack adds nothing.
+      io.terminal.err(`bbsync ${name}: io error: ${error.message}\nhint: check the folders (--output-dir, --state-dir, --out) exist or can be created, and are writable.`);
+      return 1;
+    }
     io.terminal.err(`bbsync ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return 1;
   }
+}
+
+/** A Node system error (`ENOTDIR`, `EACCES`, `ENOSPC`, ...): it has an errno `code` and the failed `syscall`. */
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && typeof (error as NodeJS.ErrnoException).syscall === 'string';
 }
