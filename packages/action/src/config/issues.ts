@@ -126,7 +126,14 @@ export function problemsFromZod(error: z.ZodError, input: unknown, schema: z.Zod
         problems.push(
           value === undefined
             ? { field: fieldPath(path), problem: 'is required', allowed: `a ${issue.expected}` }
-            : { field: fieldPath(path), problem: `${showValue(value, secret)} is not valid`, allowed: issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}` },
+            : {
+                field: fieldPath(path),
+                problem: `${showValue(value, secret)} is not valid`,
+                allowed:
+                  issue.expected === 'int' || issue.expected === 'number'
+                    ? (allowedNumbers(schemaAt(schema, path)) ?? (issue.expected === 'int' ? 'a whole number' : 'a number'))
+                    : `a ${issue.expected}`,
+              },
         );
         break;
       case 'invalid_value':

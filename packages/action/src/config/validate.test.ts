@@ -81,7 +81,8 @@ describe('validateConfig', () => {
     ['an output folder below a file', { ...BASE, output: { dir: '/etc/passwd/runs' } }, /^output\.dir: "\/etc\/passwd\/runs" cannot be created: "\/etc\/passwd" is not a folder/m],
     ['a state folder that is a device', { ...BASE, output: { stateDir: '/dev/null' } }, /^output\.stateDir: "\/dev\/null" is not a folder/m],
     ['a top-level __proto__ key', JSON.parse('{"source":"cloud","cloud":{"workspace":"a"},"credentials":[{"accessToken":"x"}],"__proto__":{"x":1}}'), /^__proto__: is not a known field \(allowed: source, /m],
-    ['a number as text', { ...BASE, budgets: { maxRequests: 'lots' } }, /^budgets\.maxRequests: "lots" is not valid \(allowed: a number\)/m],
+    ['a number as text', { ...BASE, budgets: { maxRequests: 'lots' } }, /^budgets\.maxRequests: "lots" is not valid \(allowed: a whole number >= 1\)/m],
+    ['a fraction where a whole number goes', { ...BASE, concurrency: 1.5 }, /^concurrency: 1\.5 is not valid \(allowed: a whole number from 1 to 32\)$/m],
     ['an unknown field', { ...BASE, workspaces: 'x' }, /^workspaces: is not a known field \(allowed: source, cloud, datacenter, credentials/m],
     ['retention out of range', { ...BASE, artifact: { retentionDays: 0 } }, /^artifact\.retentionDays: 0 is too small/m],
   ];
