@@ -139,7 +139,7 @@ describe('names made of dots', { timeout: SUITE_TIMEOUT }, () => {
     // A request below /projects/ names a real project key, then (below /repos/) a real slug: never a folded path.
     const realKeys = new Set<string>();
     const realSlugs = new Set<string>();
-    for (const repository of sim.datacenter.groundTruth().repositories as Listed[]) {
+    for (const repository of sim.datacenter.groundTruth().repositories as readonly Listed[]) {
       if (repository.project?.key !== undefined) realKeys.add(repository.project.key);
       if (repository.slug !== undefined) realSlugs.add(repository.slug);
     }

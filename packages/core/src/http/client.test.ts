@@ -91,7 +91,6 @@ describe('createApiClient: URLs', () => {
     expect(error.code).toBe('pagination_error');
     expect(error.disposition).toBe('fatal');
     expect(error.message).not.toContain('token=x');
-    console.log(error.message);
     expect(transport.requests).toHaveLength(1);
   });
 
@@ -174,7 +173,6 @@ describe('createApiClient: retries', () => {
   it.each([400, 401, 403, 404, 410])('never retries %i', async (status) => {
     const { client, transport } = setup(() => ({ status, json: { type: 'error', error: { message: 'no' } } }));
     await failure(client.request({ url: '/x' }));
-    console.log(error.message);
     expect(transport.requests).toHaveLength(1);
   });
 
