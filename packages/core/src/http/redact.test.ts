@@ -49,6 +49,26 @@ describe('Redactor', () => {
     }
   });
 
+  it('redacts base64url (at every offset), hex and JSON-escaped forms', () => {
+    const odd = 'Zq"9\\-UNIQUE?>>>~~~password';
+    const redactor = new Redactor().add(odd, 'alice');
+    const texts = [
+      Buffer.from(odd).toString('base64url'),
+      ...['', 'x', 'xy'].map((prefix) => Buffer.from(`${prefix}${odd}tail`).toString('base64url')),
+      Buffer.from(odd).toString('hex'),
+      Buffer.from(odd).toString('hex').toUpperCase(),
+      JSON.stringify({ message: `echo ${odd}` }),
+      Buffer.from(`alice:${odd}`).toString('base64url'),
+    ];
+    for (const text of texts) {
+      const out = redactor.redact(text);
+      expect(out, text).toContain('***');
+      expect(out).not.toContain(odd);
+      // What is left of an encoding is never 16 characters of it in a row.
+      for (const form of secretForms(odd, 'alice')) if (form.length > 16) expect(out).not.toContain(form.slice(2, 18));
+    }
+  });
+
   it('does not register tiny derived forms that would blank out ordinary text', () => {
     const redactor = new Redactor().add('abcd');
     expect(redactor.redact('abcd and YWJj')).toBe('*** and YWJj');

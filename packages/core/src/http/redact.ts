@@ -49,9 +49,9 @@ function toBase64Url(base64: string): string {
 }
 
 /**
- * Every printable form of a secret: itself, its URL encodings, its base64 and base64url at offsets 0, 1
- * and 2, its hex (lower and upper case), and for Basic auth `user:secret`, its full base64 (the header
- * value) and that header.
+ * Every printable form of a secret: itself, its URL encodings, its JSON-escaped form, its base64 and
+ * base64url at offsets 0, 1 and 2, its hex (lower and upper case), and for Basic auth `user:secret`, its
+ * full base64 (the header value) and that header.
  */
 export function secretForms(secret: string, username?: string): string[] {
   if (secret === '') return [];
@@ -68,6 +68,8 @@ export function secretForms(secret: string, username?: string): string[] {
     ...atOffsets.map(toBase64Url),
     hex,
     hex.toUpperCase(),
+    // As a JSON string holds it (a manifest, `verify --json`): `"` and `\` escaped, control characters as \uXXXX.
+    JSON.stringify(secret).slice(1, -1),
   ];
   if (username !== undefined) {
     const pair = `${username}:${secret}`;

@@ -28,7 +28,7 @@ function base64Url(base64: string): string {
 }
 
 /**
- * The encodings made of the secret's bytes alone: the secret, its URL encodings, its base64 and base64url (whole,
+ * The encodings made of the secret's bytes alone: the secret, its URL encodings, its JSON-escaped form, its base64 and base64url (whole,
  * and the inner characters at byte offsets 0, 1 and 2 of a longer text), and its hex in both cases. Every run of
  * {@link PARTIAL_LEAK_LENGTH} characters of these is a leak too. (Forms with the username in them are searched
  * whole only: a run of the username alone is not a secret; their secret part is covered by the inner base64.)
@@ -44,6 +44,7 @@ function secretOnlyForms(secret: string): string[] {
     ...base64.map(base64Url),
     bytes.toString('hex'),
     bytes.toString('hex').toUpperCase(),
+    JSON.stringify(secret).slice(1, -1),
   ];
 }
 
