@@ -77,7 +77,7 @@ export function createApiClient(options: ApiClientOptions): ClosableApiClient {
   const baseUrl = parseBaseUrl(options.baseUrl);
   const clock = options.clock ?? systemClock;
   const redactor = options.redactor ?? new Redactor();
-  for (const credential of options.credentials) redactor.addForms(credential.secrets());
+  for (const credential of options.credentials) redactor.addForms(credential.secrets()).addPartials(credential.partialSecrets());
   const logger = redactingLogger(options.logger ?? silentLogger, redactor);
   const redactText = (text: string): string => redactor.redact(text);
   const ownsTransport = options.transport === undefined;
