@@ -4,14 +4,14 @@
  * padding (more for a short secret), so a message cut to 300 characters before it is redacted would print part of
  * a secret. The first
  * path segment names the answer's shape (`/json-401/2.0` is a Cloud base URL answered with Cloud's JSON 401), so
- * one server serves every case. Every answer carries `Retry-After: 0`: retried shapes retry at once.
+ * one server serves every case; `cut-json-401` echoes all but the last 9 characters. Every answer carries `Retry-After: 0`: retried shapes retry at once.
  * Listings of webhooks answer an empty page, so that `webhooks register` goes on to send its secret.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Answer shapes, by the first path segment. */
-export const ECHO_SHAPES = ['json-401', 'json-403', 'dc-json-400', 'text-500', 'html-502', 'text-429'] as const;
+export const ECHO_SHAPES = ['json-401', 'json-403', 'dc-json-400', 'text-500', 'html-502', 'text-429', 'cut-json-401'] as const;
 export type EchoShape = (typeof ECHO_SHAPES)[number];
 
 export interface EchoServer {
@@ -27,6 +27,7 @@ const PADDING = 'x'.repeat(240);
 function answer(shape: EchoShape, echo: string): { status: number; type: string; body: string } {
   switch (shape) {
     case 'json-401':
+    case 'cut-json-401':
       return { status: 401, type: 'application/json', body: JSON.stringify({ type: 'error', error: { message: echo, detail: echo } }) };
     case 'json-403':
       return { status: 403, type: 'application/json', body: JSON.stringify({ type: 'error', error: { message: echo } }) };
@@ -72,7 +73,10 @@ export async function startEchoServer(): Promise<EchoServer> {
       const body = Buffer.concat(chunks).toString('utf8');
       // One thing per answer, right after the padding: a request body (the webhook secret) when there is one,
       // otherwise the header and its decoded form in turn.
-      const echoed = body !== '' ? secretOf(body) : received.length % 2 === 0 ? decoded : authorization;
+      // A Bearer header decodes to nothing useful: it is echoed as it is; a Basic one in turn as sent and decoded.
+      const whole = body !== '' ? secretOf(body) : authorization.startsWith('Basic ') && received.length % 2 === 0 ? decoded : authorization;
+      // `cut-…`: the server itself cuts what it echoes, so no whole form of the secret is there to match.
+      const echoed = shape.startsWith('cut-') ? whole.slice(0, -9) : whole;
       // 240 characters put a long Authorization header across a 300-character cut; a short webhook secret needs
       // more, so that its middle is where the cut falls.
       const padding = body === '' ? PADDING : 'x'.repeat(Math.max(240, 300 - Math.ceil(echoed.length / 2)));
