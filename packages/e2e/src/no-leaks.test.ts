@@ -127,6 +127,8 @@ const CLI_CASES: CliCase[] = [
   { name: 'datacenter verify --json, password with two spaces echoed after padding (JSON 400)', args: () => ['verify', '--json', ...echoDcFlags('dc-json-400')], env: () => ({ BBSYNC_USERNAME: DC_USER, BBSYNC_PASSWORD: SPACED_PASSWORD }), code: 1 },
   { name: 'cloud sync, access token cut short by the server (JSON 401)', args: () => ['sync', ...echoCloudFlags('cut-json-401')], env: () => ({ BBSYNC_ACCESS_TOKEN: cloudToken }), code: 1 },
   { name: 'datacenter verify --json, password cut short by the server (JSON 401)', args: () => ['verify', '--json', ...echoDcFlags('cut-json-401')], env: () => ({ BBSYNC_USERNAME: DC_USER, BBSYNC_PASSWORD: SPACED_PASSWORD }), code: 1 },
+  { name: 'datacenter verify, a piece of the password as the user header', args: () => ['verify', ...echoDcFlags('ok-user-header')], env: () => ({ BBSYNC_USERNAME: DC_USER, BBSYNC_PASSWORD: SPACED_PASSWORD }), code: 1 },
+  { name: 'datacenter verify --json, a piece of the password as the user header', args: () => ['verify', '--json', ...echoDcFlags('ok-user-header')], env: () => ({ BBSYNC_USERNAME: DC_USER, BBSYNC_PASSWORD: SPACED_PASSWORD }), code: 1 },
   {
     name: 'cloud webhooks register, webhook secret echoed after padding (JSON 401)',
     args: () => ['webhooks', 'register', '--url', 'https://hooks.example.invalid/bbsync', ...echoCloudFlags('json-401')],

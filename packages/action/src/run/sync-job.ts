@@ -27,6 +27,8 @@ export interface PreparedSync {
   readonly scope: string;
   /** Every printable form of every secret (for masking and redaction). */
   readonly secrets: readonly string[];
+  /** Every run of 16 characters of each secret's encodings (for redaction only: far too many to mask). */
+  readonly partialSecrets: readonly string[];
 }
 
 /** The raw settings handed to the connector's parseConfig (its own section plus the shared filters). */
@@ -50,6 +52,7 @@ export function prepareSync(config: SyncConfig): PreparedSync {
     credentials,
     scope: connector.scope(connectorConfig),
     secrets: credentials.flatMap((credential) => credential.secrets()),
+    partialSecrets: credentials.flatMap((credential) => credential.partialSecrets()),
   };
 }
 

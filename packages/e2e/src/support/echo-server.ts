@@ -4,14 +4,15 @@
  * padding (more for a short secret), so a message cut to 300 characters before it is redacted would print part of
  * a secret. The first
  * path segment names the answer's shape (`/json-401/2.0` is a Cloud base URL answered with Cloud's JSON 401), so
- * one server serves every case; `cut-json-401` echoes all but the last 9 characters. Every answer carries `Retry-After: 0`: retried shapes retry at once.
+ * one server serves every case; `cut-json-401` echoes all but the last 9 characters; `ok-user-header` answers empty pages whose
+ * `X-AUSERNAME` header is a piece of the password. Every answer carries `Retry-After: 0`: retried shapes retry at once.
  * Listings of webhooks answer an empty page, so that `webhooks register` goes on to send its secret.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** Answer shapes, by the first path segment. */
-export const ECHO_SHAPES = ['json-401', 'json-403', 'dc-json-400', 'text-500', 'html-502', 'text-429', 'cut-json-401'] as const;
+export const ECHO_SHAPES = ['json-401', 'json-403', 'dc-json-400', 'text-500', 'html-502', 'text-429', 'cut-json-401', 'ok-user-header'] as const;
 export type EchoShape = (typeof ECHO_SHAPES)[number];
 
 export interface EchoServer {
@@ -70,6 +71,12 @@ export async function startEchoServer(): Promise<EchoServer> {
       const shape: EchoShape = (ECHO_SHAPES as readonly string[]).includes(segment) ? (segment as EchoShape) : 'json-401';
       const authorization = req.headers.authorization ?? '';
       const decoded = Buffer.from(authorization.replace(/^Basic /, ''), 'base64').toString('utf8');
+      if (shape === 'ok-user-header') {
+        // Success, with Data Center's user header naming a piece of the password instead of the user.
+        res.writeHead(200, { 'content-type': 'application/json', 'x-ausername': decoded.replace(/^[^:]*:/, '').slice(2, 26) });
+        res.end(JSON.stringify({ values: [], isLastPage: true, size: 0, start: 0, limit: 25 }));
+        return;
+      }
       const body = Buffer.concat(chunks).toString('utf8');
       // One thing per answer, right after the padding: a request body (the webhook secret) when there is one,
       // otherwise the header and its decoded form in turn.
