@@ -40,6 +40,8 @@ function answer(shape: EchoShape, echo: string): { status: number; type: string;
       return { status: 502, type: 'text/html', body: `<html><head><title>${echo}</title></head><body>${echo}</body></html>` };
     case 'text-429':
       return { status: 429, type: 'text/plain', body: echo };
+    case 'ok-user-header':
+      return { status: 200, type: 'application/json', body: JSON.stringify({ values: [], isLastPage: true, size: 0, start: 0, limit: 25 }) };
   }
 }
 
@@ -73,8 +75,9 @@ export async function startEchoServer(): Promise<EchoServer> {
       const decoded = Buffer.from(authorization.replace(/^Basic /, ''), 'base64').toString('utf8');
       if (shape === 'ok-user-header') {
         // Success, with Data Center's user header naming a piece of the password instead of the user.
-        res.writeHead(200, { 'content-type': 'application/json', 'x-ausername': decoded.replace(/^[^:]*:/, '').slice(2, 26) });
-        res.end(JSON.stringify({ values: [], isLastPage: true, size: 0, start: 0, limit: 25 }));
+        const { status, type, body } = answer(shape, '');
+        res.writeHead(status, { 'content-type': type, 'x-ausername': decoded.replace(/^[^:]*:/, '').slice(2, 26) });
+        res.end(body);
         return;
       }
       const body = Buffer.concat(chunks).toString('utf8');
