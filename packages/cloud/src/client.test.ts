@@ -17,7 +17,7 @@ describe('Cloud error mapping', () => {
 
   it('maps a text/plain 429, a JSON 404 and a 401 of Basic credentials', () => {
     const map = (status: number, body: string, type = 'application/json', credentialKind: 'basic' | 'bearer' = 'bearer') =>
-      cloudErrorMapper({ status, headers: { 'content-type': type }, body: Buffer.from(body), method: 'GET', path: '/2.0/x', credentialKind });
+      cloudErrorMapper({ status, headers: { 'content-type': type }, body: Buffer.from(body), method: 'GET', path: '/2.0/x', credentialKind, redact: (text) => text });
     const limited = map(429, 'Rate limit for this resource has been exceeded', 'text/plain');
     expect(limited.code).toBe('rate_limited');
     expect(limited.message).toContain('Rate limit for this resource has been exceeded');
@@ -27,7 +27,7 @@ describe('Cloud error mapping', () => {
     const unauthorized = map(401, '{"type":"error","error":{"message":"Unauthorized"}}', 'application/json', 'basic');
     expect(unauthorized.code).toBe('invalid_credentials');
     expect(unauthorized.hint).toContain('2026-07-28');
-    const forbidden = cloudErrorMapper({ status: 403, headers: { 'x-accepted-oauth-scopes': 'pullrequest' }, body: Buffer.from('{}'), method: 'GET', path: '/2.0/x', credentialKind: 'bearer' });
+    const forbidden = cloudErrorMapper({ status: 403, headers: { 'x-accepted-oauth-scopes': 'pullrequest' }, body: Buffer.from('{}'), method: 'GET', path: '/2.0/x', credentialKind: 'bearer', redact: (text) => text });
     expect(forbidden.code).toBe('invalid_permissions');
     expect(forbidden.hint).toContain('pullrequest');
   });

@@ -1,9 +1,11 @@
 /**
  * API paths, relative to the configured base (`https://api.bitbucket.org/2.0`). Every path segment taken
- * from data is percent-encoded: a slug, branch or UUID (`{…}` braces) must never alter the path.
+ * from data goes through core's `pathSegment`: percent-encoded, so a slug, branch or UUID (`{…}` braces) never
+ * alters the path, and refused when it is `.` or `..`, which URL resolution would fold into another path.
  */
+import { pathSegment } from '@bbsync/core';
 
-const encode = encodeURIComponent;
+const encode = pathSegment;
 
 /** `/repositories/{workspace}/{repo_slug}`. */
 export function repositoryPath(workspace: string, slug: string): string {

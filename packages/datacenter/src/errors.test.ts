@@ -10,6 +10,7 @@ const input = (status: number, body: Buffer, contentType = 'application/json') =
   method: 'GET',
   path: '/projects/P/repos/r/commits',
   credentialKind: 'basic' as const,
+  redact: (text: string) => text,
 });
 
 describe('Data Center error mapping', () => {

@@ -1,9 +1,12 @@
 /**
  * API paths, relative to the configured API base (`https://host/ctx/rest/api/1.0`). Every segment taken from
- * data is percent-encoded: a project key, slug or user slug must never alter the path. (`~` of personal
+ * data goes through core's `pathSegment`: percent-encoded, so a project key, slug or user slug never alters the
+ * path, and refused when it is `.` or `..`, which URL resolution would fold into another path. (`~` of personal
  * project keys is left as is by `encodeURIComponent`, which is what Data Center expects.)
  */
-const encode = encodeURIComponent;
+import { pathSegment } from '@bbsync/core';
+
+const encode = pathSegment;
 
 /** `/projects` (PROJECT_VIEW projects). */
 export const PROJECTS_PATH = '/projects';

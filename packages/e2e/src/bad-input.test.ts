@@ -36,6 +36,13 @@ interface Case {
 }
 
 const TOKEN = 'e2e-bad-input-token-5f1c0a';
+/** A secret put where it does not belong (a URL's query, fragment or user info; a mistyped credential line). */
+const URL_SECRET = 'BBDC-e2e-misplaced-SECRET-7d3e9a1b';
+
+/** Any 16 characters in a row of a secret: a secret cut short is still a secret. */
+function partsOf(secret: string): string[] {
+  return Array.from({ length: secret.length - 15 }, (_, i) => secret.slice(i, i + 16));
+}
 
 function cases(): Case[] {
   const base = `${server.origin}/2.0`;
@@ -64,6 +71,15 @@ function cases(): Case[] {
     { name: 'data center without a base URL', inputs: without(dc, 'base-url'), field: /base-?url|baseUrl/i, allowed: /https?:|server URL/i },
     { name: 'concurrency out of range', inputs: { ...cloud, concurrency: '0' }, field: /concurrency/, allowed: /\d/ },
     { name: 'negative request budget', inputs: { ...cloud, 'max-requests': '-5' }, field: /max-?requests|maxRequests/i, allowed: /\d|positive|integer/i },
+    { name: 'base URL with a token in its query', inputs: { ...cloud, 'base-url': `${server.origin}/2.0?token=${URL_SECRET}` }, field: /base-?url|baseUrl/i, allowed: /without \? or #/ },
+    { name: 'ftp base URL with a PAT as user info', inputs: { ...dc, 'base-url': `ftp://admin:${URL_SECRET}@127.0.0.1:9/` }, field: /base-?url|baseUrl/i, allowed: /http/ },
+    { name: 'misspelt scheme with a token', inputs: { ...dc, 'base-url': `htp://127.0.0.1:9/?token=${URL_SECRET}` }, field: /base-?url|baseUrl/i, allowed: /http/ },
+    { name: 'base URL with a PAT in its fragment', inputs: { ...cloud, 'base-url': `${server.origin}/2.0#${URL_SECRET}` }, field: /base-?url|baseUrl/i, allowed: /without \? or #/ },
+    { name: 'mistyped credential key', inputs: { ...without(cloud, 'access-token'), credentials: `accesToken=${URL_SECRET}` }, field: /credentials.*accesToken/i, allowed: /access-token=/ },
+    { name: 'zero time budget', inputs: { ...cloud, 'max-minutes': '0' }, field: /max-?minutes/i, allowed: /a number > 0 and <= 525600/ },
+    { name: 'negative lookback', inputs: { ...cloud, 'lookback-days': '-3' }, field: /lookback-?days/i, allowed: /a whole number >= 1/ },
+    { name: 'output folder that is a file', inputs: { ...cloud, 'output-dir': '/etc/passwd' }, field: /output-?dir/i, allowed: /folder/ },
+    { name: 'state folder that is a device', inputs: { ...cloud, 'state-dir': '/dev/null' }, field: /state-?dir/i, allowed: /folder/ },
   ];
 }
 
@@ -89,6 +105,8 @@ describe('the CLI', { timeout: SUITE_TIMEOUT, concurrent: true }, () => {
     expect(result.stderr).toMatch(c.field);
     expect(result.stderr).toMatch(c.allowed);
     expect(result.stdout + result.stderr).not.toContain(TOKEN);
+    for (const part of partsOf(URL_SECRET)) expect(result.stdout + result.stderr).not.toContain(part);
+    expect(result.stderr, 'a config error, not a stack').not.toMatch(/\n\s+at /);
     expect(server.received, 'no request is sent on bad input').toEqual([]);
   });
 });
@@ -118,6 +136,7 @@ describe.skipIf(!ACTION_BUNDLED)('the bundled action', { timeout: SUITE_TIMEOUT,
     expect(errors.join('\n'), run.stdout()).toMatch(c.field);
     expect(errors.join('\n')).toMatch(c.allowed);
     expect(visibleActionOutput(run.stdout()) + run.stderr()).not.toContain(TOKEN);
+    for (const part of partsOf(URL_SECRET)) expect(visibleActionOutput(run.stdout()) + run.stderr()).not.toContain(part);
     expect(server.received).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ import { connectorSetup, E2E_SEED, scratchDir, UNLIMITED_RATES } from './support
 import { syncInProcess } from './support/in-process.js';
 import { loadConnector } from './support/connectors.js';
 import { loadCore, startSimulator } from './support/parts.js';
+import { startEchoServer, type EchoServer, type EchoShape } from './support/echo-server.js';
 import { startProxy, type ProxiedRequest, type ProxyAnswer, type RunningProxy } from './support/proxy.js';
 import { filesUnder, findLeaks, leakForms } from './support/secrets.js';
 import type { Simulator } from './support/sim-types.js';
@@ -26,9 +27,13 @@ const DC_USER = 'e2e-leak-user';
 const DC_PASSWORD = 'E2E-dc-Pa55word-a1b2c3d4e5f6';
 const BOGUS_TOKEN = 'E2E-bogus-TOKEN-0f9e8d7c6b5a4938';
 const BOGUS_PASSWORD = 'E2E-wrong-PASSWORD-7c6b5a49';
+/** Two double spaces: collapsing whitespace before redacting would print all of it but one space. */
+const SPACED_PASSWORD = 'E2E dc  spaced  Pa55-q7w8e9r0t1y2';
+const WEBHOOK_SECRET = 'E2E-webhook-SECRET-5d4c3b2a1f0e9d8c';
 
 let sim: Simulator;
 let reflector: RunningProxy;
+let echo: EchoServer;
 let scratch: Awaited<ReturnType<typeof scratchDir>>;
 let forms: string[] = [];
 let cloudToken = '';
@@ -56,6 +61,7 @@ beforeAll(async () => {
   sim = await startSimulator({ seed: E2E_SEED % 1000, size: 'tiny', rateLimits: UNLIMITED_RATES });
   scratch = await scratchDir('leaks');
   reflector = await startProxy(sim.origin, { onRequest: reflectingAnswer });
+  echo = await startEchoServer();
   const core = await loadCore();
   cloudToken = sim.cloud.credentials.workspaceToken?.config.accessToken ?? '';
   cloudEmail = sim.cloud.credentials.apiToken?.config.email ?? '';
@@ -69,11 +75,14 @@ beforeAll(async () => {
     ...leakForms(DC_PASSWORD, DC_USER, core.secretForms(DC_PASSWORD, DC_USER)),
     ...leakForms(BOGUS_TOKEN, undefined, core.secretForms(BOGUS_TOKEN)),
     ...leakForms(BOGUS_PASSWORD, DC_USER, core.secretForms(BOGUS_PASSWORD, DC_USER)),
+    ...leakForms(SPACED_PASSWORD, DC_USER, core.secretForms(SPACED_PASSWORD, DC_USER)),
+    ...leakForms(WEBHOOK_SECRET, undefined, core.secretForms(WEBHOOK_SECRET)),
   ];
 });
 
 afterAll(async () => {
   await reflector?.close();
+  await echo?.close();
   await sim?.close();
   await scratch?.remove();
 });
@@ -88,6 +97,8 @@ interface CliCase {
 
 const cloudFlags = (origin: string) => ['--source', 'cloud', '--workspace', sim.cloud.workspace, '--base-url', sim.cloud.baseUrl.replace(sim.origin, origin), '--max-rate-limit-wait-minutes', '0.05'];
 const dcFlags = (origin: string) => ['--source', 'datacenter', '--base-url', sim.datacenter.baseUrl.replace(sim.origin, origin)];
+const echoCloudFlags = (shape: EchoShape) => ['--source', 'cloud', '--workspace', sim.cloud.workspace, '--base-url', `${echo.origin}/${shape}/2.0`, '--max-rate-limit-wait-minutes', '0.05'];
+const echoDcFlags = (shape: EchoShape) => ['--source', 'datacenter', '--base-url', `${echo.origin}/${shape}/rest/api/1.0`, '--max-rate-limit-wait-minutes', '0.05'];
 
 const CLI_CASES: CliCase[] = [
   { name: 'cloud sync, access token', args: (o) => ['sync', ...cloudFlags(o)], env: () => ({ BBSYNC_ACCESS_TOKEN: cloudToken }), code: 0 },
@@ -106,6 +117,30 @@ const CLI_CASES: CliCase[] = [
   },
   { name: 'cloud verify', args: (o) => ['verify', ...cloudFlags(o)], env: () => ({ BBSYNC_EMAIL: cloudEmail, BBSYNC_API_TOKEN: cloudApiToken }), code: 0 },
   { name: 'datacenter verify, a server reflecting the credential', args: () => ['verify', ...dcFlags(reflector.origin)], env: () => ({ BBSYNC_USERNAME: DC_USER, BBSYNC_PASSWORD: DC_PASSWORD }), code: 1 },
+  // A server echoing the credential (or the webhook secret) after 240 characters of padding: a message cut to 300
+  // characters before redaction would print most of it.
+  { name: 'cloud sync, access token echoed after padding (JSON 401)', args: () => ['sync', ...echoCloudFlags('json-401')], env: () => ({ BBSYNC_ACCESS_TOKEN: cloudToken }), code: 1 },
+  { name: 'cloud sync, API token echoed after padding (HTML 502, retried)', args: () => ['sync', ...echoCloudFlags('html-502')], env: () => ({ BBSYNC_EMAIL: cloudEmail, BBSYNC_API_TOKEN: cloudApiToken }), code: 1 },
+  { name: 'cloud sync, API token echoed after padding (text 429, retried)', args: () => ['sync', ...echoCloudFlags('text-429')], env: () => ({ BBSYNC_EMAIL: cloudEmail, BBSYNC_API_TOKEN: cloudApiToken }), code: 1 },
+  { name: 'datacenter sync, password with two spaces echoed after padding (text 500, retried)', args: () => ['sync', ...echoDcFlags('text-500')], env: () => ({ BBSYNC_USERNAME: DC_USER, BBSYNC_PASSWORD: SPACED_PASSWORD }), code: 1 },
+  { name: 'cloud verify --json, API token echoed after padding (JSON 403)', args: () => ['verify', '--json', ...echoCloudFlags('json-403')], env: () => ({ BBSYNC_EMAIL: cloudEmail, BBSYNC_API_TOKEN: cloudApiToken }), code: 1 },
+  { name: 'datacenter verify --json, password with two spaces echoed after padding (JSON 400)', args: () => ['verify', '--json', ...echoDcFlags('dc-json-400')], env: () => ({ BBSYNC_USERNAME: DC_USER, BBSYNC_PASSWORD: SPACED_PASSWORD }), code: 1 },
+  { name: 'cloud sync, access token cut short by the server (JSON 401)', args: () => ['sync', ...echoCloudFlags('cut-json-401')], env: () => ({ BBSYNC_ACCESS_TOKEN: cloudToken }), code: 1 },
+  { name: 'datacenter verify --json, password cut short by the server (JSON 401)', args: () => ['verify', '--json', ...echoDcFlags('cut-json-401')], env: () => ({ BBSYNC_USERNAME: DC_USER, BBSYNC_PASSWORD: SPACED_PASSWORD }), code: 1 },
+  { name: 'datacenter verify, a piece of the password as the user header', args: () => ['verify', ...echoDcFlags('ok-user-header')], env: () => ({ BBSYNC_USERNAME: DC_USER, BBSYNC_PASSWORD: SPACED_PASSWORD }), code: 1 },
+  { name: 'datacenter verify --json, a piece of the password as the user header', args: () => ['verify', '--json', ...echoDcFlags('ok-user-header')], env: () => ({ BBSYNC_USERNAME: DC_USER, BBSYNC_PASSWORD: SPACED_PASSWORD }), code: 1 },
+  {
+    name: 'cloud webhooks register, webhook secret echoed after padding (JSON 401)',
+    args: () => ['webhooks', 'register', '--url', 'https://hooks.example.invalid/bbsync', ...echoCloudFlags('json-401')],
+    env: () => ({ BBSYNC_ACCESS_TOKEN: cloudToken, BBSYNC_WEBHOOK_SECRET: WEBHOOK_SECRET }),
+    code: 1,
+  },
+  {
+    name: 'datacenter webhooks register, webhook secret echoed after padding (JSON 400)',
+    args: () => ['webhooks', 'register', '--url', 'https://hooks.example.invalid/bbsync', '--target', 'PROJ/repo', ...echoDcFlags('dc-json-400')],
+    env: () => ({ BBSYNC_USERNAME: DC_USER, BBSYNC_PASSWORD: SPACED_PASSWORD, BBSYNC_WEBHOOK_SECRET: WEBHOOK_SECRET }),
+    code: 1,
+  },
 ];
 
 describe('the CLI', { timeout: SUITE_TIMEOUT, concurrent: true }, () => {

@@ -40,7 +40,7 @@ export async function run(): Promise<void> {
     });
     const prepared = prepareSync(config);
     maskAll(prepared.secrets);
-    redactor.addForms(prepared.secrets);
+    redactor.addForms(prepared.secrets).addPartials(prepared.partialSecrets);
     await runPrepared(prepared, values['github-token'] ?? '', redactor);
   } catch (error) {
     const text = redactor.redact(error instanceof Error ? error.message : String(error));

@@ -44,7 +44,7 @@ export function defaultRunName(config: SyncConfig, now = new Date()): string {
 export async function runLocalSync(config: SyncConfig, options: LocalSyncOptions): Promise<LocalSyncResult> {
   const { terminal } = options;
   const prepared = prepareSync(config);
-  const redactor = new Redactor().addForms(prepared.secrets);
+  const redactor = new Redactor().addForms(prepared.secrets).addPartials(prepared.partialSecrets);
   const redact = (text: string) => redactor.redact(text);
   const paths = localPaths(config, prepared.scope, options.cwd ?? process.cwd(), options.runName ?? defaultRunName(config));
   const manifest = await executeSync(prepared, {

@@ -64,6 +64,29 @@ describe('bbsync CLI input handling', () => {
     expect(badFile.err).toContain('--config: cannot read "does-not-exist.yml" (ENOENT)');
   });
 
+  it('blanks the given credentials out of every error, and reports a file system error without a stack', async () => {
+    const secret = 'tok-cli-SECRET-0123456789';
+    for (const [args, env] of [
+      [['sync', '--source', 'cloud', '--workspace', 'acme', `--access-token=${secret}`, '--shard', secret], {}],
+      [['sync', '--source', 'cloud', '--workspace', 'acme', '--shard', secret], { BBSYNC_ACCESS_TOKEN: secret }],
+      [['sync', '--source', 'cloud', '--workspace', 'acme', '--shard', secret], { BBSYNC_CREDENTIALS: `label=ci access-token=${secret}` }],
+    ] as const) {
+      const result = await cli([...args], { ...env });
+      expect(result.code).toBe(2);
+      expect(result.err).toContain('--shard: "***" is not valid');
+      expect(result.out + result.err).not.toContain(secret);
+    }
+    const dir = await mkdtemp(join(tmpdir(), 'bbsync-cli-io-'));
+    try {
+      const merge = await cli(['merge', '--out', '/etc/passwd/snapshot', dir]);
+      expect(merge.code).toBe(1);
+      expect(merge.err).toMatch(/^bbsync merge: io error: ENOTDIR/);
+      expect(merge.err).not.toMatch(/\n\s+at /);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('writes no ANSI codes when not a TTY or in CI', async () => {
     const plain = await cli(['frobnicate', '--help'], { CI: 'true' }, process.cwd(), true);
     expect(plain.err).not.toMatch(/\u001b\[/);

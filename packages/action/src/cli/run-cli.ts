@@ -3,8 +3,9 @@
  * 1 the operation failed (a failed or partial sync under `--fail-on`, a verification that is not ok), 2 bad
  * input (usage or config), 130 / 143 a sync stopped gracefully by SIGINT / SIGTERM.
  */
-import { isBbsyncError } from '@bbsync/core';
-import { UsageError } from './args.js';
+import { isBbsyncError, Redactor } from '@bbsync/core';
+import { secretFragments } from '../config/credentials-text.js';
+import { CREDENTIAL_ENV, UsageError } from './args.js';
 import { demoCommand } from './demo.js';
 import type { CommandIo } from './io.js';
 import { mergeCommand } from './merge.js';
@@ -50,19 +51,56 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
   try {
     return await command(rest, io);
   } catch (error) {
+    // Whatever failed, the credentials given to this command (flags or BBSYNC_* variables) are blanked out.
+    const redactor = new Redactor();
+    for (const secret of commandSecrets(rest, io.env)) redactor.add(secret);
+    const err = (text: string) => io.terminal.err(redactor.redact(text));
     if (error instanceof UsageError) {
-      io.terminal.err(`bbsync ${name}: ${error.message}\nRun \`bbsync ${name} --help\` for the options.`);
+      err(`bbsync ${name}: ${error.message}\nRun \`bbsync ${name} --help\` for the options.`);
       return 2;
     }
     if (isBbsyncError(error, 'config_error')) {
-      io.terminal.err(`bbsync ${name}: configuration error:\n${error.message}`);
+      err(`bbsync ${name}: configuration error:\n${error.message}`);
       return 2;
     }
     if (isBbsyncError(error)) {
-      io.terminal.err(`bbsync ${name}: ${error.code}: ${error.message}\nhint: ${error.hint}`);
+      err(`bbsync ${name}: ${error.code}: ${error.message}\nhint: ${error.hint}`);
       return 1;
     }
-    io.terminal.err(`bbsync ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    if (isSystemError(error)) {
+      // A file system failure (a full disk, a permission): its message names the path; a stack adds nothing.
+      err(`bbsync ${name}: io error: ${error.message}\nhint: check the folders (--output-dir, --state-dir, --out) exist or can be created, and are writable.`);
+      return 1;
+    }
+    err(`bbsync ${name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return 1;
   }
+}
+
+/** Secret flags; `--email` and `--username` are not secrets. */
+const SECRET_FLAGS = ['access-token', 'api-token', 'password', 'credentials'] as const;
+
+/** Shortest value redacted: shorter ones would blank ordinary words (and a real credential is never this short). */
+const MIN_SECRET_LENGTH = 4;
+
+/** The secret values given to a command: secret flags (`--flag value` or `--flag=value`) and their BBSYNC_* variables. */
+function commandSecrets(args: readonly string[], env: Readonly<Record<string, string | undefined>>): string[] {
+  const values: string[] = [];
+  args.forEach((arg, index) => {
+    for (const flag of SECRET_FLAGS) {
+      if (arg === `--${flag}` && args[index + 1] !== undefined) values.push(args[index + 1] as string);
+      else if (arg.startsWith(`--${flag}=`)) values.push(arg.slice(flag.length + 3));
+    }
+  });
+  for (const flag of SECRET_FLAGS) {
+    const value = env[CREDENTIAL_ENV[flag] as string];
+    if (value !== undefined) values.push(value);
+  }
+  // A credentials text holds several secrets among its words (and JSON string values).
+  return values.flatMap((value) => [value, ...secretFragments(value)]).filter((value) => value.length >= MIN_SECRET_LENGTH);
+}
+
+/** A Node system error (`ENOTDIR`, `EACCES`, `ENOSPC`, ...): it has an errno `code` and the failed `syscall`. */
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string' && typeof (error as NodeJS.ErrnoException).syscall === 'string';
 }

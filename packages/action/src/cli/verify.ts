@@ -30,7 +30,7 @@ export async function verifyCommand(args: readonly string[], io: CommandIo): Pro
   }
   const config = await configFromArgs(parsed, io.env, io.cwd);
   const prepared = prepareSync(config);
-  const redactor = new Redactor().addForms(prepared.secrets);
+  const redactor = new Redactor().addForms(prepared.secrets).addPartials(prepared.partialSecrets);
   const client = createClient(prepared);
   const streams = config.streams ?? prepared.connector.streamNames;
   const report = await prepared.connector.verify(prepared.connectorConfig, client, prepared.credentials, streams);

@@ -11,7 +11,7 @@
  */
 import { resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
-import { Redactor, systemClock, type Connector, type ExistingWebhook, type Logger, type LogFields } from '@bbsync/core';
+import { Redactor, secretForms, systemClock, type Connector, type ExistingWebhook, type Logger, type LogFields } from '@bbsync/core';
 import { connectorFor } from '../run/connectors.js';
 import { prepareSync } from '../run/sync-job.js';
 import { RepositoryDispatcher } from '../webhooks/dispatch.js';
@@ -134,7 +134,8 @@ async function registerCommand(args: readonly string[], io: CommandIo): Promise<
     concurrency: config.concurrency,
     maxWaitMs: config.maxRateLimitWaitMinutes * 60_000,
     caCertificates: config.datacenter?.caCertificates,
-    extraSecrets: secret.value ? [secret.value] : [],
+    // The client redacts a server's text before cutting it; it must know the webhook secret it sends, too.
+    extraSecrets: secret.value ? secretForms(secret.value) : [],
   });
   const spec = { url, secret: secret.value ?? '', events, name: 'bbsync' };
   let failed = 0;

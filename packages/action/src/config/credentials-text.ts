@@ -26,6 +26,14 @@ const KEYS: Readonly<Record<string, keyof CredentialInput>> = {
   requestsperhour: 'requestsPerHour',
 };
 const KEY_PATTERN = new RegExp(`^(${Object.keys(KEYS).join('|')})=`, 'i');
+/** The keys as the messages list them. */
+const ALLOWED_KEYS = `${Object.keys(KEYS).filter((k) => k.includes('-') || !/[A-Z]/.test(k)).join('=, ')}=`;
+/**
+ * A word that looks like `key=value` with a key made of letters, `-` and `_` only (`accesToken=...`). Tokens hold
+ * `=` too (base64 padding, `ATCTT3x...=1A2B`), but their part before it is long and has digits; a short
+ * letters-only part is a key someone typed, and a mistyped key must not be sent as a Bearer token.
+ */
+const KEY_LIKE = /^([A-Za-z][A-Za-z_-]{1,29})=/;
 
 /** Every secret-looking fragment of the text, for masking before anything is parsed or printed. */
 export function secretFragments(text: string): string[] {
@@ -71,8 +79,12 @@ export function parseCredentialsText(text: string, field: string, problems: Conf
     words.forEach((word, wordIndex) => {
       const match = KEY_PATTERN.exec(word);
       if (!match) {
-        if (words.length === 1) credential.accessToken = word;
-        else problems.push({ field: `${field} (line ${lineIndex + 1}, word ${wordIndex + 1})`, problem: 'is not key=value', allowed: Object.keys(KEYS).filter((k) => k.includes('-') || !/[A-Z]/.test(k)).join('=, ') + '=' });
+        const where = `${field} (line ${lineIndex + 1}, word ${wordIndex + 1})`;
+        const unknownKey = KEY_LIKE.exec(word)?.[1];
+        // Only the key is named, never the value after `=`.
+        if (unknownKey !== undefined) problems.push({ field: where, problem: `has the unknown key ${JSON.stringify(unknownKey)}`, allowed: ALLOWED_KEYS });
+        else if (words.length === 1) credential.accessToken = word;
+        else problems.push({ field: where, problem: 'is not key=value', allowed: ALLOWED_KEYS });
         return;
       }
       const key = KEYS[(match[1] as string).toLowerCase()] as keyof CredentialInput;

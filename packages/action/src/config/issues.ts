@@ -50,18 +50,55 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return node;
 }
 
-/** The keys an object schema at `path` accepts (to list them for an unknown key). */
-function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+/** The schema at `path` below `schema` (through optionals, objects and arrays), if there is one. */
+function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
   let node: z.ZodType | undefined = schema;
   for (const part of path) {
     node = unwrap(node);
-    if (node instanceof z.ZodObject) node = (node.shape as Record<string, z.ZodType>)[String(part)];
+    if (node instanceof z.ZodObject) node = Object.hasOwn(node.shape, String(part)) ? (node.shape as Record<string, z.ZodType>)[String(part)] : undefined;
     else if (node instanceof z.ZodArray) node = node.element as z.ZodType;
-    else return [];
-    if (node === undefined) return [];
+    else return undefined;
+    if (node === undefined) return undefined;
   }
-  node = unwrap(node);
+  return unwrap(node);
+}
+
+/** The keys an object schema at `path` accepts (to list them for an unknown key). */
+function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  const node = schemaAt(schema, path);
   return node instanceof z.ZodObject ? Object.keys(node.shape).filter((key) => key !== '$schema') : [];
+}
+
+interface Bound {
+  readonly value: number;
+  readonly inclusive: boolean;
+}
+
+/**
+ * What a number schema allows, in words: `a whole number from 1 to 32`, `a whole number >= 1` (for `.int().positive()`,
+ * whose bound is "> 0"), `a number > 0`. Read from the schema's own checks, so the text is the true range.
+ */
+export function allowedNumbers(node: z.ZodType | undefined): string | undefined {
+  if (!(node instanceof z.ZodNumber)) return undefined;
+  const int = node.isInt === true;
+  let min: Bound | undefined;
+  let max: Bound | undefined;
+  for (const check of node._zod.def.checks ?? []) {
+    const def = check._zod.def as { check?: string; value?: unknown; inclusive?: boolean };
+    if (typeof def.value !== 'number') continue;
+    if (def.check === 'greater_than') min = { value: def.value, inclusive: def.inclusive === true };
+    if (def.check === 'less_than') max = { value: def.value, inclusive: def.inclusive === true };
+  }
+  // Whole numbers: an exclusive bound becomes the next whole number inside it ("> 0" is ">= 1").
+  if (int && min !== undefined && !min.inclusive) min = { value: Math.floor(min.value) + 1, inclusive: true };
+  if (int && max !== undefined && !max.inclusive) max = { value: Math.ceil(max.value) - 1, inclusive: true };
+  const kind = int ? 'a whole number' : 'a number';
+  if (min !== undefined && max !== undefined && min.inclusive && max.inclusive) return `${kind} from ${min.value} to ${max.value}`;
+  const parts = [
+    min === undefined ? '' : `${min.inclusive ? '>=' : '>'} ${min.value}`,
+    max === undefined ? '' : `${max.inclusive ? '<=' : '<'} ${max.value}`,
+  ].filter(Boolean);
+  return parts.length === 0 ? kind : `${kind} ${parts.join(' and ')}`;
 }
 
 function unwrap(node: z.ZodType): z.ZodType {
@@ -89,7 +126,14 @@ export function problemsFromZod(error: z.ZodError, input: unknown, schema: z.Zod
         problems.push(
           value === undefined
             ? { field: fieldPath(path), problem: 'is required', allowed: `a ${issue.expected}` }
-            : { field: fieldPath(path), problem: `${showValue(value, secret)} is not valid`, allowed: issue.expected === 'int' ? 'a whole number' : `a ${issue.expected}` },
+            : {
+                field: fieldPath(path),
+                problem: `${showValue(value, secret)} is not valid`,
+                allowed:
+                  issue.expected === 'int' || issue.expected === 'number'
+                    ? (allowedNumbers(schemaAt(schema, path)) ?? (issue.expected === 'int' ? 'a whole number' : 'a number'))
+                    : `a ${issue.expected}`,
+              },
         );
         break;
       case 'invalid_value':
@@ -99,20 +143,25 @@ export function problemsFromZod(error: z.ZodError, input: unknown, schema: z.Zod
           allowed: issue.values.map((v) => String(v)).join(', '),
         });
         break;
-      case 'too_small':
+      case 'too_small': {
+        const bound = `${issue.inclusive === false ? '>' : '>='} ${String(issue.minimum)}`;
         problems.push({
           field: fieldPath(path),
           problem: typeof value === 'string' && value === '' ? 'is empty' : `${showValue(value, secret)} is too small`,
-          allowed: issue.origin === 'array' ? `at least ${String(issue.minimum)} item(s)` : issue.origin === 'string' ? 'a non-empty string' : `a number >= ${String(issue.minimum)}`,
+          allowed:
+            issue.origin === 'array' ? `at least ${String(issue.minimum)} item(s)` : issue.origin === 'string' ? 'a non-empty string' : (allowedNumbers(schemaAt(schema, path)) ?? `a number ${bound}`),
         });
         break;
-      case 'too_big':
+      }
+      case 'too_big': {
+        const bound = `${issue.inclusive === false ? '<' : '<='} ${String(issue.maximum)}`;
         problems.push({
           field: fieldPath(path),
           problem: `${showValue(value, secret)} is too large`,
-          allowed: issue.origin === 'number' || issue.origin === 'int' ? `a number <= ${String(issue.maximum)}` : `at most ${String(issue.maximum)}`,
+          allowed: issue.origin === 'number' || issue.origin === 'int' ? (allowedNumbers(schemaAt(schema, path)) ?? `a number ${bound}`) : `at most ${String(issue.maximum)}`,
         });
         break;
+      }
       default:
         problems.push({ field: fieldPath(path), problem: `${showValue(value, secret)} is not valid: ${issue.message}` });
     }

@@ -9,6 +9,9 @@ import { z } from 'zod';
 /** `i/n` with 1 <= i <= n: which slice of the repositories this job syncs. */
 export const SHARD_PATTERN = /^(\d{1,4})\/(\d{1,4})$/;
 
+/** The largest time budget: a year. */
+export const MAX_BUDGET_MINUTES = 525_600;
+
 const streamList = z
   .array(z.string().min(1))
   .describe('Output streams to sync (default: all of the source). See the connector READMEs for the list.');
@@ -63,7 +66,8 @@ export const configSchema = z
     budgets: z
       .strictObject({
         maxRequests: z.number().int().positive().optional().describe('Stop gracefully after this many requests; the next run continues.'),
-        maxMinutes: z.number().positive().optional().describe('Stop gracefully after this many minutes; the next run continues.'),
+        // Bounded so the deadline stays a real time: 1e308 minutes would overflow to an infinite deadline.
+        maxMinutes: z.number().positive().max(MAX_BUDGET_MINUTES).optional().describe('Stop gracefully after this many minutes (at most 525600, a year); the next run continues.'),
       })
       .optional(),
     failOn: z

@@ -68,10 +68,21 @@ describe('validateConfig', () => {
     ['a date in the future', { ...BASE, startDate: '2030-01-01' }, /^startDate: "2030-01-01" is in the future/m],
     ['both startDate and lookbackDays', { ...BASE, startDate: '2026-01-01', lookbackDays: 3 }, /^startDate: is set together with lookbackDays \(allowed: one of startDate or lookbackDays\)/m],
     ['negative lookbackDays', { ...BASE, lookbackDays: -3 }, /^lookbackDays: -3 is too small/m],
-    ['a base URL that is not a URL', { ...BASE, cloud: { workspace: 'a', baseUrl: 'api.bitbucket.org' } }, /^cloud\.baseUrl: "api\.bitbucket\.org" is not a URL \(allowed: an absolute https:\/\/ URL/m],
-    ['a base URL with another scheme', { ...BASE, cloud: { workspace: 'a', baseUrl: 'ftp://host/2.0' } }, /^cloud\.baseUrl: "ftp:\/\/host\/2\.0" has scheme ftp/m],
-    ['concurrency out of range', { ...BASE, concurrency: 64 }, /^concurrency: 64 is too large \(allowed: a number <= 32\)/m],
-    ['a number as text', { ...BASE, budgets: { maxRequests: 'lots' } }, /^budgets\.maxRequests: "lots" is not valid \(allowed: a number\)/m],
+    ['a base URL that is not a URL', { ...BASE, cloud: { workspace: 'a', baseUrl: 'api.bitbucket.org' } }, /^cloud\.baseUrl: is not an absolute URL .*\(allowed: an absolute https:\/\/ URL/m],
+    ['a base URL with another scheme', { ...BASE, cloud: { workspace: 'a', baseUrl: 'ftp://host/2.0' } }, /^cloud\.baseUrl: has scheme ftp/m],
+    ['concurrency out of range', { ...BASE, concurrency: 64 }, /^concurrency: 64 is too large \(allowed: a whole number from 1 to 32\)/m],
+    // The allowed range is the schema's true one: `.int().positive()` is ">= 1", not ">= 0".
+    ['a zero time budget', { ...BASE, budgets: { maxMinutes: 0 } }, /^budgets\.maxMinutes: 0 is too small \(allowed: a number > 0 and <= 525600\)$/m],
+    ['a negative request budget', { ...BASE, budgets: { maxRequests: -1 } }, /^budgets\.maxRequests: -1 is too small \(allowed: a whole number >= 1\)$/m],
+    ['a negative lookback', { ...BASE, lookbackDays: -3 }, /^lookbackDays: -3 is too small \(allowed: a whole number >= 1\)$/m],
+    ['a negative hourly allowance', { ...BASE, credentials: [{ accessToken: 's3cr3t-token', requestsPerHour: -5 }] }, /^credentials\[0\]\.requestsPerHour: -5 is too small \(allowed: a whole number >= 1\)$/m],
+    ['a time budget past any deadline', { ...BASE, budgets: { maxMinutes: 1e308 } }, /^budgets\.maxMinutes: 1e\+308 is too large \(allowed: a number > 0 and <= 525600\)$/m],
+    ['an output folder that is a file', { ...BASE, output: { dir: '/etc/passwd' } }, /^output\.dir: "\/etc\/passwd" is not a folder \(allowed: a folder, or a path where one can be created\)$/m],
+    ['an output folder below a file', { ...BASE, output: { dir: '/etc/passwd/runs' } }, /^output\.dir: "\/etc\/passwd\/runs" cannot be created: "\/etc\/passwd" is not a folder/m],
+    ['a state folder that is a device', { ...BASE, output: { stateDir: '/dev/null' } }, /^output\.stateDir: "\/dev\/null" is not a folder/m],
+    ['a top-level __proto__ key', JSON.parse('{"source":"cloud","cloud":{"workspace":"a"},"credentials":[{"accessToken":"x"}],"__proto__":{"x":1}}'), /^__proto__: is not a known field \(allowed: source, /m],
+    ['a number as text', { ...BASE, budgets: { maxRequests: 'lots' } }, /^budgets\.maxRequests: "lots" is not valid \(allowed: a whole number >= 1\)/m],
+    ['a fraction where a whole number goes', { ...BASE, concurrency: 1.5 }, /^concurrency: 1\.5 is not valid \(allowed: a whole number from 1 to 32\)$/m],
     ['an unknown field', { ...BASE, workspaces: 'x' }, /^workspaces: is not a known field \(allowed: source, cloud, datacenter, credentials/m],
     ['retention out of range', { ...BASE, artifact: { retentionDays: 0 } }, /^artifact\.retentionDays: 0 is too small/m],
   ];
@@ -99,6 +110,29 @@ describe('validateConfig', () => {
     expect(typed).toMatch(/credentials\[0\]\.accessToken: this value is not valid/);
     expect(typed).not.toContain('12345678');
   });
+
+  it.each([
+    ['a token in the query', 'http://127.0.0.1:9/?token=BBDC-query-SECRET-0123456789', /^cloud\.baseUrl: "http:\/\/127\.0\.0\.1:9\/" has a query \(not shown\)/m],
+    ['a PAT as user info of another scheme', 'ftp://admin:PAT-userinfo-SECRET-0123456789@host', /^cloud\.baseUrl: has scheme ftp/m],
+    ['a misspelt scheme with a token', 'htp://host/x?token=BBDC-htp-SECRET-0123456789', /^cloud\.baseUrl: has scheme htp/m],
+    ['a PAT in the fragment', 'https://host/path#PAT-fragment-SECRET-0123456789', /^cloud\.baseUrl: "https:\/\/host\/path" has a fragment \(not shown\)/m],
+    ['a token as an opaque URL', 'BBDC-opaque:SECRET-0123456789', /^cloud\.baseUrl: has a scheme other than http or https/m],
+    ['a token instead of a URL', 'BBDC-notaurl-SECRET-0123456789', /^cloud\.baseUrl: is not an absolute URL/m],
+  ])('never echoes the query, fragment or user info of a bad base URL: %s', (_name, baseUrl, expected) => {
+    const message = messageOf({ ...BASE, cloud: { workspace: 'a', baseUrl } });
+    expect(message).toMatch(expected);
+    expect(message).not.toMatch(/SECRET|BBDC|PAT-/);
+  });
+
+  it('blanks configured secrets (inline and from the environment) out of every message', () => {
+    const inline = 'inline-SECRET-token-0123456789';
+    const fromEnv = 'from-env-secret';
+    const message = messageOf({ ...BASE, cloud: { workspace: 'a' }, startDate: inline, shard: fromEnv, credentials: [{ accessToken: inline }, { accessToken: '$BB_TOKEN' }] });
+    expect(message).toMatch(/^startDate: "\*\*\*" is not a valid date/m);
+    expect(message).toMatch(/^shard: "\*\*\*" is not valid/m);
+    expect(message).not.toContain(inline);
+    expect(message).not.toContain(fromEnv);
+  });
 });
 
 describe('inputs and flags', () => {
@@ -120,7 +154,7 @@ describe('inputs and flags', () => {
     expect(fromInputs({ source: 'cloud', workspace: 'a', 'access-token': 't', shard: '5/4' })).toMatch(/^input "shard": "5\/4" is not valid \(allowed: i\/n with 1 <= i <= n\)/);
     expect(fromInputs({ source: 'cloud', workspace: 'a', 'access-token': 't', 'max-requests': 'many' })).toMatch(/^input "max-requests": "many" is not valid/);
     expect(fromInputs({ source: 'cloud', 'access-token': 't' })).toMatch(/^cloud\.workspace: is required/);
-    expect(fromInputs({ source: 'datacenter', 'base-url': 'nope', 'access-token': 't' })).toMatch(/^input "base-url": "nope" is not a URL/);
+    expect(fromInputs({ source: 'datacenter', 'base-url': 'nope', 'access-token': 't' })).toMatch(/^input "base-url": is not an absolute URL/);
     expect(fromInputs({ source: 'cloud', workspace: 'a', email: 'me@example.com' })).toMatch(/^input "email" \+ input "api-token": has email only/);
   });
 
@@ -154,6 +188,26 @@ describe('inputs and flags', () => {
     expect(buildOverrides({ credentials: '[{"username":"u","password":"p"}]' }, {}, inputName, problems).config.credentials).toEqual([{ username: 'u', password: 'p' }]);
     expect(fromInputs({ source: 'cloud', workspace: 'a', credentials: '[{"accessToken": "leak-me" ' })).toBe('input "credentials": is not valid JSON (allowed: a JSON list of credential objects, or one credential per line)');
     expect(fromInputs({ source: 'cloud', workspace: 'a', credentials: 'leak-me other-leak' })).not.toContain('leak');
+  });
+
+  it('refuses a mistyped credential key instead of sending the line as a bearer token', () => {
+    for (const line of ['accesToken=leak-me-0123', 'acess-token=leak-me-0123 label=ci', 'access_token=leak-me-0123']) {
+      const message = fromInputs({ source: 'cloud', workspace: 'a', credentials: line });
+      expect(message).toMatch(/^input "credentials" \(line 1, word 1\): has the unknown key "(accesToken|acess-token|access_token)" \(allowed: access-token=, .*email=, api-token=, .*username=, .*password=/);
+      expect(message).not.toContain('leak-me');
+    }
+    // A bare token may hold `=` (base64 padding, Cloud's `...=1A2B`): it is still a token.
+    const problems: ConfigProblem[] = [];
+    expect(buildOverrides({ credentials: 'ATCTT3xFfGN0abc123DEF456=1A2B3C4D' }, {}, inputName, problems).config.credentials).toEqual([{ accessToken: 'ATCTT3xFfGN0abc123DEF456=1A2B3C4D' }]);
+    expect(buildOverrides({ credentials: 'QkJEQy10b2tlbi1hYmM=' }, {}, inputName, problems).config.credentials).toEqual([{ accessToken: 'QkJEQy10b2tlbi1hYmM=' }]);
+    expect(problems).toEqual([]);
+  });
+
+  it('names a top-level __proto__ key by its name, with input labels in play', () => {
+    const file = JSON.parse('{"source":"cloud","cloud":{"workspace":"a"},"__proto__":{"polluted":true}}') as Record<string, unknown>;
+    const message = fromInputs({ 'access-token': 't', 'max-requests': '5' }, file);
+    expect(message).toMatch(/^__proto__: is not a known field/m);
+    expect(message).not.toContain('[object Object]');
   });
 });
 

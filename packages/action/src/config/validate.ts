@@ -2,7 +2,9 @@
  * Validates a raw configuration (file merged with inputs or flags) into a {@link SyncConfig}. Every problem is
  * reported at once, each naming its field (or the action input / CLI flag it came from) and what is allowed.
  */
-import { BbsyncError, type CredentialConfig, type RunStatus, type ShardSpec } from '@bbsync/core';
+import { statSync, type Stats } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { BbsyncError, Redactor, type CredentialConfig, type RunStatus, type ShardSpec } from '@bbsync/core';
 import { configSchema, SHARD_PATTERN, type CredentialInput, type RawConfig } from './schema.js';
 import { problemsFromZod, showValue, type ConfigProblem } from './issues.js';
 
@@ -72,7 +74,8 @@ export function formatProblem(problem: ConfigProblem, labels: Readonly<Record<st
   let name = problem.field;
   // The longest labelled prefix names the field: `credentials[1].accessToken` -> `input "access-token".accessToken`.
   for (let prefix = problem.field; prefix !== ''; prefix = prefix.replace(/(\.[^.[\]]*|\[\d+\])$/, '')) {
-    const label = labels[prefix];
+    // Own properties only: a field named `__proto__` or `constructor` must not find Object.prototype's.
+    const label = Object.hasOwn(labels, prefix) ? labels[prefix] : undefined;
     if (label !== undefined) {
       const rest = problem.field.slice(prefix.length);
       name = rest === '' ? label : `${label} (${problem.field})`;
@@ -89,24 +92,27 @@ const CREDENTIAL_FORMS = 'exactly one of accessToken, email + apiToken, username
 /** Parses and validates; throws {@link ConfigProblems} (a `config_error`) listing every problem. */
 export function validateConfig(raw: unknown, options: ValidateOptions = {}): SyncConfig {
   const labels = options.fieldLabels ?? {};
+  const env = options.env ?? process.env;
   const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigProblems(problemsFromZod(parsed.error, raw, configSchema), labels);
+  if (!parsed.success) throw new ConfigProblems(redactProblems(problemsFromZod(parsed.error, raw, configSchema), raw, env), labels);
   const config = parsed.data;
   const problems: ConfigProblem[] = [];
   const now = options.now ?? Date.now();
 
   const cloud = config.source === 'cloud' ? checkCloud(config, problems) : undefined;
   const datacenter = config.source === 'datacenter' ? checkDataCenter(config, problems) : undefined;
-  const credentials = checkCredentials(config.credentials, options.env ?? process.env, problems);
+  const credentials = checkCredentials(config.credentials, env, problems);
   const shard = config.shard === undefined ? undefined : parseShard(config.shard, problems);
   const startDate = checkStart(config, now, problems);
+  if (config.output?.dir !== undefined) checkFolder(config.output.dir, 'output.dir', problems);
+  if (config.output?.stateDir !== undefined) checkFolder(config.output.stateDir, 'output.stateDir', problems);
 
   const known = options.knownStreams?.[config.source];
   if (known) {
     checkStreams(config.streams, 'streams', known, config.source, problems);
     config.credentials?.forEach((credential, index) => checkStreams(credential.streams, `credentials[${index}].streams`, known, config.source, problems));
   }
-  if (problems.length > 0) throw new ConfigProblems(problems, labels);
+  if (problems.length > 0) throw new ConfigProblems(redactProblems(problems, raw, env), labels);
 
   return {
     source: config.source,
@@ -133,6 +139,45 @@ export function failsRun(status: RunStatus, failOn: FailOn): boolean {
   return status === 'failed' || (failOn === 'partial' && status === 'partial');
 }
 
+/** The credential fields whose values are secrets (email and username are not, but are never echoed either). */
+const SECRET_CREDENTIAL_KEYS = ['accessToken', 'apiToken', 'password'] as const;
+
+/** Secrets shorter than this are not redacted from messages: they would blank out ordinary words (and are never echoed). */
+const MIN_REDACTED_SECRET_LENGTH = 4;
+
+/**
+ * Every configured secret of a raw config (before or after validation): the credential values, and the values of
+ * the environment variables they name. Read defensively: the config may be malformed in any way.
+ */
+function configuredSecrets(raw: unknown, env: Readonly<Record<string, string | undefined>>): string[] {
+  const list = typeof raw === 'object' && raw !== null ? (raw as { credentials?: unknown }).credentials : undefined;
+  const secrets: string[] = [];
+  for (const item of Array.isArray(list) ? list : []) {
+    if (typeof item !== 'object' || item === null) continue;
+    for (const key of SECRET_CREDENTIAL_KEYS) {
+      const value = (item as Record<string, unknown>)[key];
+      if (typeof value !== 'string') continue;
+      secrets.push(value);
+      const reference = ENV_REFERENCE.exec(value);
+      const resolved = reference ? env[(reference[1] ?? reference[2]) as string] : undefined;
+      if (resolved !== undefined) secrets.push(resolved);
+    }
+  }
+  return secrets.filter((secret) => secret.length >= MIN_REDACTED_SECRET_LENGTH);
+}
+
+/** The problems with every configured secret (in every form) blanked out of their text. */
+function redactProblems(problems: readonly ConfigProblem[], raw: unknown, env: Readonly<Record<string, string | undefined>>): ConfigProblem[] {
+  const redactor = new Redactor();
+  for (const secret of configuredSecrets(raw, env)) redactor.add(secret);
+  if (redactor.size === 0) return [...problems];
+  return problems.map((problem) => ({
+    field: redactor.redact(problem.field),
+    problem: redactor.redact(problem.problem),
+    allowed: problem.allowed === undefined ? undefined : redactor.redact(problem.allowed),
+  }));
+}
+
 function checkCloud(config: RawConfig, problems: ConfigProblem[]): SyncConfig['cloud'] {
   const workspace = config.cloud?.workspace;
   if (workspace === undefined) {
@@ -153,23 +198,65 @@ function checkDataCenter(config: RawConfig, problems: ConfigProblem[]): SyncConf
   return { ...config.datacenter, baseUrl };
 }
 
-/** A base URL must be absolute http(s) without credentials, query or fragment. */
+/**
+ * A base URL must be absolute http(s) without credentials, query or fragment. The value is never echoed whole: a
+ * token pasted into a query (`?token=BBDC-...`), a fragment, the user info, or a URL too broken to parse could be
+ * a secret. Messages show at most its scheme (when it is a short word, like `ftp` or a typo'd `htp`) or its
+ * origin and path.
+ */
 export function checkUrl(value: string, field: string, problems: ConfigProblem[]): void {
   const allowed = 'an absolute https:// URL (http:// for a local server)';
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    problems.push({ field, problem: `${showValue(value, false)} is not a URL`, allowed });
+    problems.push({ field, problem: 'is not an absolute URL (the value is not shown: it may hold a secret)', allowed });
     return;
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    problems.push({ field, problem: `${showValue(value, false)} has scheme ${url.protocol.replace(':', '')}`, allowed });
+    const scheme = url.protocol.replace(/:$/, '');
+    problems.push({ field, problem: /^[a-z]{1,8}$/.test(scheme) ? `has scheme ${scheme}` : 'has a scheme other than http or https', allowed });
   } else if (url.username !== '' || url.password !== '') {
     // Never echo it: the user info may be a credential.
     problems.push({ field, problem: 'contains user info (credentials in the URL)', allowed: `${allowed}; put credentials in the credential inputs` });
   } else if (url.search !== '' || url.hash !== '') {
-    problems.push({ field, problem: `${showValue(value, false)} has a query or fragment`, allowed });
+    const parts = [url.search !== '' ? 'a query' : '', url.hash !== '' ? 'a fragment' : ''].filter(Boolean).join(' and ');
+    problems.push({ field, problem: `${JSON.stringify(`${url.origin}${url.pathname}`)} has ${parts} (not shown)`, allowed: `${allowed} without ? or #` });
+  }
+}
+
+/**
+ * An output folder must be a folder, or creatable: the path itself, if it exists, and its nearest existing
+ * ancestor must be directories. Checked here so that `output.dir: /etc/passwd` or `stateDir: /dev/null` is a
+ * config error naming the field, before any request, rather than an ENOTDIR from deep inside the run.
+ */
+export function checkFolder(value: string, field: string, problems: ConfigProblem[]): void {
+  const allowed = 'a folder, or a path where one can be created';
+  if (value.trim() === '') {
+    problems.push({ field, problem: 'is empty', allowed });
+    return;
+  }
+  const target = resolve(value);
+  for (let path = target; ; path = dirname(path)) {
+    let stats: Stats | undefined;
+    try {
+      stats = statSync(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // ENOTDIR: some ancestor is a file; walking up finds and names it.
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
+        problems.push({ field, problem: `${showValue(value, false)} cannot be used (${code ?? 'error'} on ${JSON.stringify(path)})`, allowed });
+        return;
+      }
+    }
+    if (stats !== undefined) {
+      if (!stats.isDirectory()) {
+        const what = path === target ? 'is not a folder' : `cannot be created: ${JSON.stringify(path)} is not a folder`;
+        problems.push({ field, problem: `${showValue(value, false)} ${what}`, allowed });
+      }
+      return;
+    }
+    if (dirname(path) === path) return;
   }
 }
 

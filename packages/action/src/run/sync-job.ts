@@ -27,6 +27,8 @@ export interface PreparedSync {
   readonly scope: string;
   /** Every printable form of every secret (for masking and redaction). */
   readonly secrets: readonly string[];
+  /** Every run of 16 characters of each secret's encodings (for redaction only: far too many to mask). */
+  readonly partialSecrets: readonly string[];
 }
 
 /** The raw settings handed to the connector's parseConfig (its own section plus the shared filters). */
@@ -51,12 +53,15 @@ export function prepareSync(config: SyncConfig): PreparedSync {
     credentials,
     scope: connector.scope(connectorConfig),
     secrets: credentials.flatMap((credential) => credential.secrets()),
+    partialSecrets: credentials.flatMap((credential) => credential.partialSecrets()),
   };
 }
 
 export interface ClientOptions {
   readonly logger?: Logger | undefined;
   readonly clock?: Clock | undefined;
+  /** Secrets besides the credentials' that the client must redact from every server text (e.g. a webhook secret it sends). */
+  readonly extraSecrets?: readonly string[] | undefined;
 }
 
 /** The API client of a prepared sync, with the config's concurrency, waits and budgets. */
@@ -69,6 +74,7 @@ export function createClient(prepared: PreparedSync, options: ClientOptions = {}
     maxWaitMs: config.maxRateLimitWaitMinutes * 60_000,
     maxRequests: config.budgets.maxRequests,
     caCertificates: config.datacenter?.caCertificates,
+    extraSecrets: options.extraSecrets,
   });
 }
 

@@ -329,6 +329,44 @@ describe('createApiClient: no leaks', () => {
     expect(printed).not.toContain(Buffer.from(`${email}:${secret}`).toString('base64'));
     expect(error.hint).toContain('2026-07-28');
   });
+
+  /** Every run of 16 characters of `text`: a secret cut to 16 characters or more is still a leak. */
+  const windowsOf = (text: string): string[] => Array.from({ length: Math.max(0, text.length - 15) }, (_, i) => text.slice(i, i + 16));
+
+  const ECHO_PLACES = [
+    ['a JSON error message', (echo: string) => ({ status: 401, json: { type: 'error', error: { message: echo } } })],
+    ['a text body', (echo: string) => ({ status: 500, text: echo })],
+    ['an HTML page title', (echo: string) => ({ status: 502, headers: { 'content-type': 'text/html' }, text: `<html><head><title>${echo}</title></head></html>` })],
+    ['a redirect target', (echo: string) => ({ status: 302, headers: { location: `https://api.bitbucket.org/${echo}` } })],
+  ] as const;
+  const ECHOED = [
+    ['the Authorization header', (header: string) => header],
+    ['the decoded user:password', (header: string) => Buffer.from(header.replace(/^Basic /, ''), 'base64').toString('utf8')],
+    ['the password', (header: string) => Buffer.from(header.replace(/^Basic /, ''), 'base64').toString('utf8').replace(/^[^:]*:/, '')],
+    // Cut by the server itself: no whole form is there to match, only runs of 16 characters of one.
+    ['a piece of the header cut by the server', (header: string) => header.slice(0, -9)],
+    ['a piece of the password cut by the server', (header: string) => Buffer.from(header.replace(/^Basic /, ''), 'base64').toString('utf8').replace(/^[^:]*:/, '').slice(3, 24)],
+  ] as const;
+
+  it.each(ECHO_PLACES.flatMap(([where, answer]) => ECHOED.map(([what, echo]) => [what, where, answer, echo] as const)))(
+    'redacts %s echoed after 240 characters in %s before cutting or collapsing it',
+    async (_what, _where, answer, echo) => {
+      // Two spaces in the password: collapsing whitespace first would leave a form that no longer matches.
+      const password = 'Pw-with  two  spaces-Kq8Lm2Np4Rs6Tv8Xz0';
+      const credentials = parseCredentials([{ username: 'someone', password }]);
+      const authorization = credentials[0]!.authorization();
+      const transport = new MemoryTransport((request) => answer(`${'p'.repeat(240)} ${echo(String(request.headers.authorization))} and more`));
+      const client = createApiClient({ baseUrl: 'https://api.bitbucket.org/2.0', credentials, budgets: cloudBudgets(), transport, clock: new ManualClock(), retry: { maxAttempts: 1 } });
+      const error = await failure(client.request({ url: '/x' }));
+      const printed = [JSON.stringify(error), error.message, error.hint, inspect(error, { depth: 10 })].join('\n');
+      expect(transport.requests).toHaveLength(1);
+      // The echo reached the message: redacted, or beyond the 300-character cut.
+      expect(error.message).toMatch(/\*\*\*|…$/);
+      for (const form of [password, encodeURIComponent(password), authorization.slice('Basic '.length), `someone:${password}`]) {
+        for (const window of windowsOf(form)) expect(printed, `a 16-character run of ${form.slice(0, 4)}…`).not.toContain(window);
+      }
+    },
+  );
 });
 
 /**

@@ -77,8 +77,9 @@ export function createApiClient(options: ApiClientOptions): ClosableApiClient {
   const baseUrl = parseBaseUrl(options.baseUrl);
   const clock = options.clock ?? systemClock;
   const redactor = options.redactor ?? new Redactor();
-  for (const credential of options.credentials) redactor.addForms(credential.secrets());
+  for (const credential of options.credentials) redactor.addForms(credential.secrets()).addPartials(credential.partialSecrets());
   const logger = redactingLogger(options.logger ?? silentLogger, redactor);
+  const redactText = (text: string): string => redactor.redact(text);
   const ownsTransport = options.transport === undefined;
   const transport = options.transport ?? createUndiciTransport();
   const mapError = options.errorMapper ?? defaultErrorMapper;
@@ -221,7 +222,7 @@ export function createApiClient(options: ApiClientOptions): ClosableApiClient {
             );
           }
         }
-        error = mapError({ status, headers: response.headers, body: response.body, method, path, credentialKind: credential?.kind });
+        error = mapError({ status, headers: response.headers, body: response.body, method, path, credentialKind: credential?.kind, redact: redactText });
         retryAfterMs = parseRetryAfter(response.headers['retry-after'], clock.now());
         if (status === 429) {
           counters.rateLimited++;

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { configError } from '../errors.js';
 import { globMatcher } from './glob.js';
-import { secretForms } from './redact.js';
+import { partialSecretForms, secretForms } from './redact.js';
 import type { Credential, CredentialConfig, CredentialKind, RequestContext } from './types.js';
 
 const ALLOWED_FORMS = '{ accessToken } | { email, apiToken } | { username, password }';
@@ -25,6 +25,7 @@ export class ParsedCredential implements Credential {
   readonly requestsPerHour: number | undefined;
   readonly #authorization: string;
   readonly #secrets: readonly string[];
+  readonly #partialSecrets: readonly string[];
   readonly #streamMatches: ((name: string) => boolean) | undefined;
   readonly #repositoryMatches: ((name: string) => boolean) | undefined;
   #visible: ReadonlySet<string> | undefined;
@@ -56,6 +57,7 @@ export class ParsedCredential implements Credential {
       this.#authorization = `Basic ${Buffer.from(`${init.username}:${init.secret}`, 'utf8').toString('base64')}`;
     }
     this.#secrets = [...secretForms(init.secret, init.username), this.#authorization];
+    this.#partialSecrets = partialSecretForms(init.secret);
     this.#streamMatches = init.streams === undefined ? undefined : globMatcher(init.streams);
     this.#repositoryMatches = init.repositories === undefined ? undefined : globMatcher(init.repositories);
   }
@@ -66,6 +68,10 @@ export class ParsedCredential implements Credential {
 
   secrets(): readonly string[] {
     return this.#secrets;
+  }
+
+  partialSecrets(): readonly string[] {
+    return this.#partialSecrets;
   }
 
   /**

@@ -19,6 +19,7 @@ function map(
     method: 'GET',
     path: '/2.0/repositories/ws',
     credentialKind,
+    redact: (text) => text,
   });
 }
 
@@ -108,6 +109,7 @@ describe('createErrorMapper', () => {
       method: 'GET',
       path: '/p',
       credentialKind: 'bearer',
+      redact: (text) => text,
     });
     expect(error.message).toBe('HTTP 403 on GET /p: custom');
     expect(error.hint).toBe('Needs scope pullrequest');

@@ -63,13 +63,22 @@ export function defaultMessageOf(json: unknown): string | undefined {
   return undefined;
 }
 
-function truncate(text: string, max = MAX_API_MESSAGE_LENGTH): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
+/**
+ * One line of at most `max` characters. Only ever called on text that is already redacted: cutting or
+ * collapsing whitespace first would leave a secret that no longer matches its registered form (a token cut in
+ * half, a password whose two spaces became one) to be printed.
+ */
+function truncate(redacted: string, max = MAX_API_MESSAGE_LENGTH): string {
+  const oneLine = redacted.replace(/\s+/g, ' ').trim();
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 
-function htmlTitle(body: Buffer): string | undefined {
-  const match = /<title[^>]*>([^<]*)<\/title>/i.exec(body.subarray(0, 8192).toString('utf8'));
+/** Longest excerpt of a text body kept (after redaction) before it is cut to {@link MAX_API_MESSAGE_LENGTH}. */
+const MAX_TEXT_EXCERPT = 2048;
+
+/** The title of an HTML page, looked for in text that is already redacted. */
+function htmlTitle(redactedPage: string): string | undefined {
+  const match = /<title[^>]*>([^<]*)<\/title>/i.exec(redactedPage);
   return match?.[1] !== undefined && match[1].trim() !== '' ? match[1].trim() : undefined;
 }
 
@@ -88,23 +97,28 @@ function unauthorizedHint(kind: CredentialKind | undefined): string {
  * 5xx `server_error`, 408 `network_error`, 3xx (a redirect, never followed) and other 4xx `bad_response`
  * with disposition `fatal` (a 400 is a bug-shaped error), an unusable 2xx body `bad_response` (retriable:
  * a truncated body is usually a cut connection). The message holds status, method, path and the API's
- * own message (at most 300 characters); the client redacts it.
+ * own message (at most 300 characters). The server's text is redacted with `redact` while it is whole, before
+ * anything cuts or reformats it (a hostile or echoing server may put a credential anywhere in its body).
  */
 export function createErrorMapper(options: ErrorMapperOptions = {}): ErrorMapper {
   const messageOf = options.messageOf ?? defaultMessageOf;
-  return ({ status, headers, body, method, path, credentialKind }) => {
+  return ({ status, headers, body, method, path, credentialKind, redact }) => {
     const kind = bodyKind(headers, body);
     let apiMessage: string | undefined;
     let unparseable = false;
     if (kind === 'json') {
       const parsed = tryParseJson(body);
-      if (parsed.ok) apiMessage = messageOf(parsed.value) ?? defaultMessageOf(parsed.value);
-      else unparseable = true;
+      if (parsed.ok) {
+        // The extracted message is a whole JSON string value (unescaped), so the redactor sees the raw secret.
+        const message = messageOf(parsed.value) ?? defaultMessageOf(parsed.value);
+        apiMessage = message === undefined ? undefined : redact(message);
+      } else unparseable = true;
     } else if (kind === 'html') {
-      const title = htmlTitle(body);
+      // The whole page is redacted before the title is looked for: a title cut at a byte limit could cut a secret.
+      const title = htmlTitle(redact(body.toString('utf8')));
       apiMessage = `an HTML page${title ? ` titled "${title}"` : ''}`;
     } else if (kind === 'text') {
-      apiMessage = body.subarray(0, 2048).toString('utf8');
+      apiMessage = redact(body.toString('utf8')).slice(0, MAX_TEXT_EXCERPT);
     }
 
     let code: ErrorCode;
@@ -122,7 +136,7 @@ export function createErrorMapper(options: ErrorMapperOptions = {}): ErrorMapper
       code = 'pagination_error';
       disposition = 'fatal';
       const location = headers.location;
-      apiMessage = `redirect${location ? ` to ${redirectTarget(location)}` : ''} refused`;
+      apiMessage = `redirect${location ? ` to ${redirectTarget(redact(location))}` : ''} refused`;
       hint = 'bbsync never follows redirects (credentials go only to the configured origin); set the base URL to the final API address (https?).';
     } else if (status === 401) {
       code = 'invalid_credentials';

@@ -49,6 +49,43 @@ describe('Redactor', () => {
     }
   });
 
+  it('redacts base64url (at every offset), hex and JSON-escaped forms', () => {
+    const odd = 'Zq"9\\-UNIQUE?>>>~~~password';
+    const redactor = new Redactor().add(odd, 'alice');
+    const texts = [
+      Buffer.from(odd).toString('base64url'),
+      ...['', 'x', 'xy'].map((prefix) => Buffer.from(`${prefix}${odd}tail`).toString('base64url')),
+      Buffer.from(odd).toString('hex'),
+      Buffer.from(odd).toString('hex').toUpperCase(),
+      JSON.stringify({ message: `echo ${odd}` }),
+      Buffer.from(`alice:${odd}`).toString('base64url'),
+    ];
+    for (const text of texts) {
+      const out = redactor.redact(text);
+      expect(out, text).toContain('***');
+      expect(out).not.toContain(odd);
+      // What is left of an encoding is never 16 characters of it in a row.
+      for (const form of secretForms(odd, 'alice')) if (form.length > 16) expect(out).not.toContain(form.slice(2, 18));
+    }
+  });
+
+  it('redacts any 16 characters in a row of the secret or of its encodings, and leaves 15', () => {
+    const redactor = new Redactor().add(secret, 'alice@example.com');
+    const header = `Basic ${Buffer.from(`alice@example.com:${secret}`).toString('base64')}`;
+    for (const form of [secret, encodeURIComponent(secret), Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('hex')]) {
+      for (let start = 0; start + 16 <= form.length; start++) {
+        const out = redactor.redact(`cut: ${form.slice(start, start + 16 + (start % 5))}…`);
+        expect(out, form.slice(start, start + 16)).toMatch(/^cut: \*\*\*.{0,4}…$/);
+      }
+    }
+    // A header cut by a server: its secret part is gone, the username's base64 may stay.
+    expect(redactor.redact(`echo ${header.slice(0, -5)}`)).toContain('***');
+    expect(redactor.redact(`echo ${header.slice(0, -5)}`)).not.toContain(Buffer.from(secret).toString('base64').slice(4, 20));
+    // Two separate pieces are two stretches; 15 characters are left alone.
+    expect(redactor.redact(`a ${secret.slice(0, 16)} b ${secret.slice(-17)} c`)).toBe('a *** b *** c');
+    expect(redactor.redact(`a ${secret.slice(0, 15)} b`)).toBe(`a ${secret.slice(0, 15)} b`);
+  });
+
   it('does not register tiny derived forms that would blank out ordinary text', () => {
     const redactor = new Redactor().add('abcd');
     expect(redactor.redact('abcd and YWJj')).toBe('*** and YWJj');

@@ -43,28 +43,61 @@ export function base64AtOffset(secret: string, offset: 0 | 1 | 2): string {
   return end > first ? encoded.slice(first, end) : '';
 }
 
+/** base64url (RFC 4648 §5: `-` and `_` for `+` and `/`, no padding) of base64 text. */
+function toBase64Url(base64: string): string {
+  return base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
 /**
- * Every printable form of a secret: itself, its URL encodings, its base64 at offsets 0, 1 and 2,
- * and for Basic auth `user:secret`, its full base64 (the header value) and that header.
+ * Every printable form of a secret: itself, its URL encodings, its JSON-escaped form, its base64 and
+ * base64url at offsets 0, 1 and 2, its hex (lower and upper case), and for Basic auth `user:secret`, its
+ * full base64 (the header value) and that header.
  */
 export function secretForms(secret: string, username?: string): string[] {
   if (secret === '') return [];
   const forms = new Set<string>([secret]);
+  const base64 = Buffer.from(secret, 'utf8').toString('base64');
+  const atOffsets = [base64AtOffset(secret, 0), base64AtOffset(secret, 1), base64AtOffset(secret, 2)];
+  const hex = Buffer.from(secret, 'utf8').toString('hex');
   const derived: string[] = [
     encodeURIComponent(secret),
     new URLSearchParams({ s: secret }).toString().slice(2),
-    Buffer.from(secret, 'utf8').toString('base64'),
-    base64AtOffset(secret, 0),
-    base64AtOffset(secret, 1),
-    base64AtOffset(secret, 2),
+    base64,
+    ...atOffsets,
+    toBase64Url(base64),
+    ...atOffsets.map(toBase64Url),
+    hex,
+    hex.toUpperCase(),
+    // As a JSON string holds it (a manifest, `verify --json`): `"` and `\` escaped, control characters as \uXXXX.
+    JSON.stringify(secret).slice(1, -1),
   ];
   if (username !== undefined) {
     const pair = `${username}:${secret}`;
     const encodedPair = Buffer.from(pair, 'utf8').toString('base64');
-    derived.push(pair, encodedPair, `Basic ${encodedPair}`, encodeURIComponent(pair));
+    derived.push(pair, encodedPair, `Basic ${encodedPair}`, encodeURIComponent(pair), toBase64Url(encodedPair));
   }
   for (const form of derived) if (form.length >= MIN_DERIVED_LENGTH) forms.add(form);
   return [...forms];
+}
+
+/**
+ * A run of this many characters of a secret, or of an encoding of it, is redacted too: a secret that someone
+ * else cut short (a server or proxy echoing a truncated header) is still a secret. Shorter runs are left: they
+ * could be ordinary text, and 15 characters of a credential do not open anything.
+ */
+export const PARTIAL_SECRET_LENGTH = 16;
+
+/**
+ * Every run of {@link PARTIAL_SECRET_LENGTH} characters of each form of the secret alone (the secret, its URL,
+ * JSON, base64, base64url and hex encodings). Forms with the username are left out: a run of the username
+ * alone is no secret, and the secret's part of `base64(user:secret)` is its base64 at an offset, covered here.
+ */
+export function partialSecretForms(secret: string): string[] {
+  const runs = new Set<string>();
+  for (const form of secretForms(secret)) {
+    for (let i = 0; i + PARTIAL_SECRET_LENGTH <= form.length; i++) runs.add(form.slice(i, i + PARTIAL_SECRET_LENGTH));
+  }
+  return [...runs];
 }
 
 function escapeRegExp(text: string): string {
@@ -74,14 +107,22 @@ function escapeRegExp(text: string): string {
 /** Replaces registered secrets (and their derived forms) in text, URLs, log fields and errors. */
 export class Redactor {
   readonly #forms = new Set<string>();
+  /** Runs of {@link PARTIAL_SECRET_LENGTH} characters, looked up at every position (a set: thousands of them stay cheap). */
+  readonly #partials = new Set<string>();
   #pattern: RegExp | undefined;
 
   /**
-   * Registers a secret and its derived forms. Pass `username` for a Basic credential so that
-   * `username:secret` and its base64 are registered too.
+   * Registers a secret and its derived forms, and every run of {@link PARTIAL_SECRET_LENGTH} characters of
+   * them. Pass `username` for a Basic credential so that `username:secret` and its base64 are registered too.
    */
   add(secret: string, username?: string): this {
-    return this.addForms(secretForms(secret, username));
+    return this.addForms(secretForms(secret, username)).addPartials(partialSecretForms(secret));
+  }
+
+  /** Registers runs of exactly {@link PARTIAL_SECRET_LENGTH} characters (e.g. {@link Credential.partialSecrets}); others are ignored. */
+  addPartials(runs: Iterable<string>): this {
+    for (const run of runs) if (run.length === PARTIAL_SECRET_LENGTH) this.#partials.add(run);
+    return this;
   }
 
   /** Registers exact strings (e.g. {@link Credential.secrets}) without deriving anything. */
@@ -100,14 +141,37 @@ export class Redactor {
     return this.#forms.size;
   }
 
-  /** Replaces every registered form with `***`. Longest forms first, so a form's substring never survives. */
+  /**
+   * Replaces every registered form with `***` (longest forms first, so a form's substring never survives), then
+   * every stretch of text made of registered partial runs (a secret cut short) with one `***`.
+   */
   redact(text: string): string {
     if (this.#forms.size === 0 || text === '') return text;
     if (this.#pattern === undefined) {
       const sorted = [...this.#forms].sort((a, b) => b.length - a.length).map(escapeRegExp);
       this.#pattern = new RegExp(sorted.join('|'), 'g');
     }
-    return text.replace(this.#pattern, REDACTED);
+    const whole = text.replace(this.#pattern, REDACTED);
+    return this.#partials.size === 0 ? whole : this.#redactPartials(whole);
+  }
+
+  /** One pass: each position's run is looked up; overlapping or touching matches merge into one stretch. */
+  #redactPartials(text: string): string {
+    let out = '';
+    let copied = 0;
+    let start = -1;
+    let end = -1;
+    for (let i = 0; i + PARTIAL_SECRET_LENGTH <= text.length; i++) {
+      if (!this.#partials.has(text.slice(i, i + PARTIAL_SECRET_LENGTH))) continue;
+      if (i > end) {
+        if (start !== -1) out += `${text.slice(copied, start)}${REDACTED}`;
+        if (start !== -1) copied = end;
+        start = i;
+      }
+      end = i + PARTIAL_SECRET_LENGTH;
+    }
+    if (start === -1) return text;
+    return `${out}${text.slice(copied, start)}${REDACTED}${text.slice(end)}`;
   }
 
   /**

@@ -105,6 +105,11 @@ export type ErrorMapper = (input: {
   method: string;
   path: string;
   credentialKind: CredentialKind | undefined;
+  /**
+   * Replaces every registered secret form in a server's text. A mapper must call it on the raw text (the whole
+   * message, page or body) before cutting, collapsing or otherwise reformatting it.
+   */
+  redact: (text: string) => string;
 }) => BbsyncError;
 
 // ---------------------------------------------------------------------------------------------
@@ -156,6 +161,11 @@ export interface Credential {
   authorization(): string;
   /** Every string that must never be printed: the secret, `user:secret` and its base64 forms. */
   secrets(): readonly string[];
+  /**
+   * Every run of 16 characters of each encoding of the secret alone (see `partialSecretForms`): a part of the
+   * secret that someone else cut (a server echoing a truncated header) must not be printed either.
+   */
+  partialSecrets(): readonly string[];
   /** True when this credential may serve this request (stream and repository filters, and what verification learned). */
   canServe(context: RequestContext | undefined): boolean;
   /** Limits the repositories this credential serves to those verification found visible to it. */

@@ -29,6 +29,24 @@ export function parseBaseUrl(baseUrl: string | URL, field = 'baseUrl'): URL {
 }
 
 /**
+ * One path segment taken from data (a slug, key, hash or UUID), percent-encoded so that it can never alter the
+ * path. `encodeURIComponent` covers `/`, `?`, `#` and `%`, but leaves `.` as it is, and URL resolution (WHATWG, as
+ * `new URL` does it) turns a segment `..` into "the parent" and drops `.`, even written `%2E%2E`: `repositories/ws/..`
+ * would become `repositories`. No encoding survives that, so such a name is refused with `bad_response`
+ * (skippable: that one partition fails, visibly, instead of reading another resource or passing for "not found").
+ * @throws BbsyncError `bad_response` for `.`, `..` and the empty segment.
+ */
+export function pathSegment(value: string): string {
+  if (value === '' || value === '.' || value === '..') {
+    throw new BbsyncError('bad_response', `Refused a path segment ${JSON.stringify(value)}: it would change the request path (URL resolution drops "." and "..")`, {
+      disposition: 'skippable',
+      hint: 'The API named a repository, project or other resource with an empty name or a name of dots only, which no URL can address; it is left out of this run.',
+    });
+  }
+  return encodeURIComponent(value);
+}
+
+/**
  * Encodes a query: arrays repeat the key, `undefined` is left out, booleans become `true`/`false`.
  * Uses URLSearchParams (so `+` becomes `%2B`, as Bitbucket's `fields` syntax requires) and writes spaces
  * as `%20` rather than `+`, which every server decodes the same way.

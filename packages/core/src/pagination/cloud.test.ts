@@ -3,7 +3,7 @@ import { isBbsyncError } from '../errors.js';
 import { cloudPages } from './cloud.js';
 import { CLOUD_BASE, CLOUD_ORIGIN, CLOUD_PATH, FakeCloudServer } from './__tests__/fake-cloud.js';
 import { FakeTransport, type ServerAnswer } from './__tests__/fake-transport.js';
-import { testClient } from './__tests__/test-client.js';
+import { TEST_TOKEN, testClient } from './__tests__/test-client.js';
 import type { CloudPageRequest, Page, PaginateOptions } from './types.js';
 
 /** A transport whose server answers the n-th request (0-based) with `answers(n, url)`. */
@@ -71,6 +71,17 @@ describe('cloudPages', () => {
     const transport = scripted(() => ({ status: 200, json: { pagelen: 10, values: [], page: 1, size: 0 } }));
     const pages = await drain(transport, { url: CLOUD_PATH, query: { pagelen: 10 } });
     expect(pages).toEqual([{ items: [], index: 0, next: undefined, pageSize: 10, total: 0 }]);
+  });
+
+  it('names a looping next link by the redacted path of its page, never by the link (it may carry the credential)', async () => {
+    // A hostile server echoes the access token into a link that repeats: the loop must be reported without it.
+    const next = `${CLOUD_BASE}${CLOUD_PATH}/${TEST_TOKEN}?page=${TEST_TOKEN}`;
+    const transport = scripted(() => ({ status: 200, json: { pagelen: 1, values: ['a'], next } }));
+    const error = await failure(drain(transport, { url: CLOUD_PATH, query: { pagelen: 1 } }));
+    expect(error.code).toBe('pagination_error');
+    expect(error.message).toContain('a pagination loop');
+    expect(error.message).not.toContain(TEST_TOKEN);
+    expect(error.message).not.toContain(TEST_TOKEN.slice(0, 16));
   });
 
   it('ends without a page on an expected status (a gone branch answering 404)', async () => {

@@ -131,7 +131,8 @@ function followableNext(
   if (followed.has(resolved.href)) {
     throw new BbsyncError(
       'pagination_error',
-      `${FAMILY} next link repeats one already followed in this listing (${safePath(resolved)}): a pagination loop`,
+      // The page's own path, redacted by the client: the link is the server's text and may carry a secret.
+      `${FAMILY} next link repeats one already followed in this listing (after ${response.path}): a pagination loop`,
       { status: response.status, method, path: response.path },
     );
   }

@@ -54,6 +54,44 @@ describe('findLeaks', () => {
     for (const plant of plants) expect(findLeaks(new Map([['text', plant]]), forms), plant).not.toEqual([]);
   });
 
+  it('finds base64url and hex forms, at every byte offset for base64url', () => {
+    const base64url = (text: string) => Buffer.from(text).toString('base64url');
+    const plants = [
+      `b64url ${base64url(SECRET)}`,
+      ...[0, 1, 2].map((offset) => base64url(`${'p'.repeat(offset + 3)}${SECRET}tail`)),
+      `hex ${Buffer.from(SECRET).toString('hex')}`,
+      `HEX ${Buffer.from(SECRET).toString('hex').toUpperCase()}`,
+      `basic url-safe ${base64url(`${USER}:${SECRET}`)}`,
+    ];
+    for (const plant of plants) expect(findLeaks(new Map([['text', plant]]), forms), plant).not.toEqual([]);
+  });
+
+  it('finds any 16 characters in a row of the secret and of its encodings, and nothing shorter', () => {
+    const encodings = [
+      SECRET,
+      encodeURIComponent(SECRET),
+      Buffer.from(SECRET).toString('base64'),
+      Buffer.from(`xy${SECRET}tail`).toString('base64').slice(3, -7),
+      Buffer.from(SECRET).toString('hex'),
+    ];
+    for (const encoding of encodings) {
+      for (let start = 0; start + 16 <= encoding.length; start++) {
+        const piece = encoding.slice(start, start + 16);
+        // Cut on both sides and wrapped in other text, as a truncated message would be.
+        expect(findLeaks(new Map([['text', `HTTP 401: ${'p'.repeat(240)} ${piece}…`]]), forms), piece).not.toEqual([]);
+      }
+    }
+    // A cut Authorization header: 45 of its characters, the secret's part among them.
+    const header = `Basic ${Buffer.from(`${USER}:${SECRET}`).toString('base64')}`;
+    expect(findLeaks(new Map([['text', header.slice(0, header.length - 7)]]), forms)).not.toEqual([]);
+    // Fifteen characters are below the threshold (and a 15-character piece of text is not a credential).
+    expect(findLeaks(new Map([['text', `x ${SECRET.slice(0, 15)} y ${SECRET.slice(-15)}`]]), forms)).toEqual([]);
+  });
+
+  it('finds a partial secret inside gzip', () => {
+    expect(findLeaks(new Map([['segment', gzipSync(Buffer.from(`{"m":"${SECRET.slice(3, 21)}"}`))]]), forms)).not.toEqual([]);
+  });
+
   it('opens gzip inside tar inside gzip, and deflated zip entries', () => {
     const segment = gzipSync(Buffer.from(`{"data":"${SECRET}"}\n`));
     const archive = gzipSync(tar('streams/a/x.jsonl.gz', segment));
