@@ -1,0 +1,91 @@
+/**
+ * Environments, deployments, pipeline steps, custom pipelines and bots: served through the normal routing,
+ * auth and scopes, paginated like the other list endpoints, equal to the ground truth, and moved by the control API.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from '../../start.js';
+import { CloudClient } from '../../test-support/cloud-client.js';
+
+let sim: Simulator;
+let client: CloudClient;
+let repos: { slug: string; uuid: string }[];
+
+beforeAll(async () => {
+  sim = await startSimulator({ size: 'small', seed: 7, rateLimits: { cloudPerHour: 1_000_000 } });
+  client = new CloudClient(sim.cloud.baseUrl, sim.cloud.credentials['workspaceToken']);
+  repos = sim.cloud.groundTruth().repositories as { slug: string; uuid: string }[];
+});
+afterAll(() => sim.close());
+
+const ws = () => sim.cloud.workspace;
+
+describe('Cloud deployments', () => {
+  it('lists environments and deployments page by page, equal to the truth', async () => {
+    const truth = sim.cloud.groundTruth();
+    let withDeployments = 0;
+    for (const repo of repos) {
+      const environments = await client.all(`/repositories/${ws()}/${repo.slug}/environments?pagelen=2`);
+      expect(environments.values).toEqual(truth.environments[repo.uuid]);
+      const deployments = await client.all(`/repositories/${ws()}/${repo.slug}/deployments?pagelen=5`);
+      expect(deployments.values).toEqual(truth.deployments[repo.uuid]);
+      if (deployments.values.length > 0) withDeployments++;
+    }
+    expect(withDeployments).toBeGreaterThan(0);
+    const states = Object.values(truth.deployments).flat().map((d) => (d.state as { status?: { name: string }; name: string }).status?.name ?? (d.state as { name: string }).name);
+    expect(new Set(states)).toEqual(new Set(['SUCCESSFUL', 'FAILED', 'IN_PROGRESS', 'STOPPED']));
+    // Some repositories have no environments at all, some have them but no deployments.
+    expect(repos.some((r) => (truth.environments[r.uuid] ?? []).length === 0)).toBe(true);
+    expect(repos.some((r) => (truth.environments[r.uuid] ?? []).length > 0 && (truth.deployments[r.uuid] ?? []).length === 0)).toBe(true);
+  });
+
+  it('serves steps with their deployment environment, and custom pipelines by selector', async () => {
+    const truth = sim.cloud.groundTruth();
+    const repo = repos[0] as { slug: string; uuid: string };
+    const pipeline = (truth.pipelines[repo.uuid] ?? [])[0] as { uuid: string };
+    const steps = await client.all(`/repositories/${ws()}/${repo.slug}/pipelines/${encodeURIComponent(pipeline.uuid)}/steps`);
+    expect(steps.values).toEqual(truth.pipelineSteps[repo.uuid]?.[pipeline.uuid]);
+    const deploySteps = Object.values(truth.pipelineSteps[repo.uuid] ?? {}).flat().filter((step) => step.deployment_environment !== undefined);
+    expect(deploySteps.length).toBeGreaterThan(0);
+    const custom = Object.values(truth.pipelines).flat().filter((p) => (p.target as { selector: { type: string } }).selector.type === 'custom');
+    expect(custom.length).toBeGreaterThan(0);
+  });
+
+  it('needs the pipeline scope', async () => {
+    const slug = (repos[0] as { slug: string }).slug;
+    const denied = new CloudClient(sim.cloud.baseUrl, sim.cloud.credentials['noPipelines']);
+    for (const path of ['environments', 'deployments']) {
+      const response = await denied.get(`/repositories/${ws()}/${slug}/${path}`);
+      expect(response.status).toBe(403);
+      expect(response.headers.get('x-accepted-oauth-scopes')).toBe('pipeline');
+    }
+    const apiToken = new CloudClient(sim.cloud.baseUrl, sim.cloud.credentials['apiTokenNoPipelines']);
+    expect((await apiToken.get(`/repositories/${ws()}/${slug}/deployments`)).status).toBe(403);
+  });
+
+  it('adds deployments, rolls back and finishes them through the control API', async () => {
+    const control = sim.cloud.control;
+    const repo = repos[0] as { slug: string; uuid: string };
+    const uuid = control.addDeployment(repo.slug, { environment: 'Production' });
+    const first = await client.get(`/repositories/${ws()}/${repo.slug}/deployments/${encodeURIComponent(uuid)}`);
+    expect(first.json.state.name).toBe('IN_PROGRESS');
+    control.advance(60_000);
+    control.finishDeployment(repo.slug, uuid, 'FAILED');
+    const second = await client.get(`/repositories/${ws()}/${repo.slug}/deployments/${encodeURIComponent(uuid)}`);
+    expect(second.json.state.status.name).toBe('FAILED');
+    const release = second.json.release.pipeline.uuid as string;
+    const rollback = control.addDeployment(repo.slug, { environment: 'Production', release, status: 'SUCCESSFUL' });
+    const listed = await client.get(`/repositories/${ws()}/${repo.slug}/deployments?pagelen=1`);
+    expect(listed.json.values[0].uuid).toBe(rollback);
+    expect(listed.json.values[0].release.pipeline.uuid).toBe(release);
+  });
+
+  it('has bot accounts of type app_user that comment and approve', async () => {
+    const truth = sim.cloud.groundTruth();
+    const bot = truth.bots[0] as { uuid: string; type: string };
+    expect(bot.type).toBe('app_user');
+    const activity = Object.values(truth.activity).flat();
+    expect(activity.some((item) => (item.comment as { user?: { uuid: string } } | undefined)?.user?.uuid === bot.uuid)).toBe(true);
+    expect(activity.some((item) => (item.approval as { user?: { uuid: string } } | undefined)?.user?.uuid === bot.uuid)).toBe(true);
+    expect(truth.members.some((m) => (m.user as { uuid: string }).uuid === bot.uuid)).toBe(false);
+  });
+});
