@@ -34,3 +34,5 @@ export * from './output/run-writer.js';
 export { safePartitionName } from './output/safe-name.js';
 export * from './config/repository-filter.js';
 export * from './config/fields.js';
+export * from './records/deployment.js';
+export * from './records/pull-request-event.js';
