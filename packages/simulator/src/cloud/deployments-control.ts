@@ -63,7 +63,8 @@ export function createDeploymentControl(state: CloudState, control: CloudControl
         for (let i = 0; i < repo.pipelines.length; i++) if (pipelineUuid(data, repo, i) === release) pipeline = i;
         if (pipeline < 0) throw new Error(`no pipeline ${options.release} in ${repo.slug}`);
         const started = state.clock.now();
-        const uuid = redeployUuid(data, repo, entry.redeploys.length);
+        // Generated redeploys use small numbers; these never meet them.
+        const uuid = redeployUuid(data, repo, 1000 + entry.redeploys.length);
         entry.redeploys.push({ uuid, pipeline, environment, started, completed: options.status ? started + 1000 : 0, status: options.status });
         state.touch(repo);
         return uuid;
