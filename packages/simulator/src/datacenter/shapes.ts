@@ -48,7 +48,7 @@ export class Shapes {
   }
 
   user(u: UserRecord): RestApplicationUser {
-    return { name: u.name, emailAddress: u.emailAddress, active: !u.deleted, displayName: u.displayName, id: u.id, slug: u.slug, type: 'NORMAL', links: { self: [{ href: `${this.base}/users/${u.slug}` }] } };
+    return { name: u.name, emailAddress: u.emailAddress, active: !u.deleted, displayName: u.displayName, id: u.id, slug: u.slug, type: u.service === true ? 'SERVICE' : 'NORMAL', links: { self: [{ href: `${this.base}/users/${u.slug}` }] } };
   }
 
   userAt(idx: number): RestApplicationUser {
