@@ -274,7 +274,6 @@ describe('pull_request_events', () => {
   async function scenario(h: Harness, streams: readonly string[], check: (h: Harness) => Promise<void>): Promise<number[]> {
     const control = h.sim.cloud.control;
     const [a, b, c] = control.repositories() as [string, string, string];
-    // Accounts are added before the first run: the simulator derives generated comments' authors from the member count.
     const listedBot = control.addMember({ displayName: 'Listed Bot', nickname: 'listedbot' });
     const bot = control.addBot({ displayName: 'Deploy Bot' });
     const withdrawn = control.openPullRequest(c, { author: 1, reviewers: [0], commits: 1 });

@@ -58,7 +58,8 @@ export function generatedEvents(data: CloudData, repo: RepositoryState, index: n
   }
   commentTimes.sort((a, b) => a - b);
   for (let j = 0; j < comments; j++) {
-    const user = rng.chance(0.15) ? rng.int(0, data.members.length - 1) : at(people, rng.int(0, people.length - 1));
+    // Members at generation only: members and bots added later must not rewrite generated history.
+    const user = rng.chance(0.15) ? rng.int(0, data.generatedMembers - 1) : at(people, rng.int(0, people.length - 1));
     const inline = rng.chance(0.4) ? { path: at(FILE_PATHS, rng.int(0, 99)), to: rng.int(1, 400) } : undefined;
     const parentPick = rng.int(0, Math.max(0, j - 1));
     const reply = j > 0 && rng.chance(0.25);

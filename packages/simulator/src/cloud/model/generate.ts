@@ -57,6 +57,7 @@ export function generateCloudData(options: GenerateOptions): CloudData {
     nextCommentId: 0,
     maxGeneratedComments: size.pullRequestsPerRepo > 60 ? 3 : 5,
     generatedAt: options.generatedAt,
+    generatedMembers: members.length,
     deployments: new DeploymentWorld(),
   };
   let nextCommentId = 100_000_000 + (seed % 1000) * 1000;

@@ -189,6 +189,8 @@ export interface CloudData {
   readonly maxGeneratedComments: number;
   /** Simulated time (ms) the dataset was generated at: generated records are older. */
   readonly generatedAt: number;
+  /** Members when the dataset was generated (generated activity picks among these only). */
+  readonly generatedMembers: number;
   /** Environments, deployments, pipeline steps and custom pipelines (./deployments.ts). */
   readonly deployments: DeploymentWorld;
 }
