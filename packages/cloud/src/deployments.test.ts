@@ -212,6 +212,17 @@ describe('deployments', () => {
     expect((await h.run({ streams: DEPLOYMENT_STREAMS })).manifest.status).toBe('complete');
     const third = await expectDeploymentsTruth(h);
     for (const id of [running, rollback]) expect(third.get(`${(truth.repositories[0] as Obj).uuid}:${id}`)?.state).not.toBe('IN_PROGRESS');
+
+    // The repository that had environments but no deployment starts using the Deployments API: it wins, and what
+    // was inferred for that repository leaves the dataset.
+    const unusedUuid = (truth.repositories[1] as Obj).uuid as string;
+    expect([...third.values()].some((r) => r.repository === unusedUuid && r.origin === 'inferred')).toBe(true);
+    control.advance(HOUR);
+    control.addDeployment(unused, { environment: 'Staging', status: 'SUCCESSFUL' });
+    control.advance(60_000);
+    expect((await h.run({ streams: DEPLOYMENT_STREAMS })).manifest.status).toBe('complete');
+    const fourth = await expectDeploymentsTruth(h);
+    expect([...fourth.values()].filter((r) => r.repository === unusedUuid).map((r) => r.origin)).toEqual(['deployments-api']);
   });
 
   it('a run where nothing changed costs the environments page and one listing page per repository', async () => {

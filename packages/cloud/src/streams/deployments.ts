@@ -79,6 +79,11 @@ export const deploymentsStream: StreamDefinition<RepositoryPartition, Deployment
         const read = await readApiDeployments(ctx, partition, base, environments, api);
         api = read.cursor;
       }
+      if (api !== undefined && inferred !== undefined) {
+        // The Deployments API now has records for this repository: it wins, so what was inferred goes.
+        for (const id of inferred.ids ?? []) await ctx.deleted(DEPLOYMENTS, `${partition.key}:${id}`);
+        inferred = undefined;
+      }
       if (api === undefined) {
         const { mainBranch } = await repositoryFacts(ctx, partition, DEPLOYMENTS);
         inferred = await inferDeployments(ctx, partition, base, mainBranch, inferred);

@@ -22,6 +22,8 @@ export interface InferenceCursor {
   readonly buildNumber: number | undefined;
   /** Pipelines whose deployment (or whether there is one) could still change. */
   readonly pending: readonly string[];
+  /** Ids of the records inferred so far: deleted if the Deployments API takes over the repository. */
+  readonly ids: readonly string[];
 }
 
 const DEPLOYMENTS = 'deployments';
@@ -40,11 +42,15 @@ export async function inferDeployments(
   const stillPending: string[] = [];
   const start = previous === undefined ? ctx.startDate?.getTime() : undefined;
   let newest = previous?.buildNumber;
+  const ids = new Set(previous?.ids ?? []);
 
   const consider = async (pipeline: CloudInferencePipeline) => {
     const outcome = await evaluate(ctx, partition, base, rules, pipeline, mainBranch);
     if (!outcome.final) stillPending.push(pipeline.uuid);
-    for (const record of outcome.records) await ctx.record(DEPLOYMENTS, record);
+    for (const record of outcome.records) {
+      ids.add(record.id);
+      await ctx.record(DEPLOYMENTS, record);
+    }
   };
 
   if (rules.length > 0) {
@@ -88,7 +94,7 @@ export async function inferDeployments(
     }
     await consider(response.body);
   }
-  return { buildNumber: newest, pending: stillPending };
+  return { buildNumber: newest, pending: stillPending, ids: [...ids] };
 }
 
 interface Outcome {
