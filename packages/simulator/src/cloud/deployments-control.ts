@@ -20,9 +20,10 @@ export interface DeploymentControl {
   /**
    * A deployment through the Deployments API (the repository must have environments): a new default-branch
    * pipeline deploying to `environment` (name, default `Production`), or, with `release` (a pipeline `{uuid}`),
-   * a redeploy of that older release (a rollback). In progress unless `status` is given. Returns its `{uuid}`.
+   * a redeploy of that older release (a rollback). In progress unless `status` is given; a redeploy with
+   * `finishAfterMs` finishes by itself (SUCCESSFUL) once the simulator clock has advanced that far. Returns its `{uuid}`.
    */
-  addDeployment(repo: string, options?: { environment?: string; release?: string; status?: DeploymentStatus }): string;
+  addDeployment(repo: string, options?: { environment?: string; release?: string; status?: DeploymentStatus; finishAfterMs?: number }): string;
   /** Finishes an in-progress deployment (its pipeline, for step deployments). */
   finishDeployment(repo: string, uuid: string, status?: DeploymentStatus): void;
   /** Adds a bot account (`app_user`); returns its `{uuid}` (use it as the `user` of comments and approvals). */
@@ -65,7 +66,8 @@ export function createDeploymentControl(state: CloudState, control: CloudControl
         const started = state.clock.now();
         // Generated redeploys use small numbers; these never meet them.
         const uuid = redeployUuid(data, repo, 1000 + entry.redeploys.length);
-        entry.redeploys.push({ uuid, pipeline, environment, started, completed: options.status ? started + 1000 : 0, status: options.status });
+        const plannedEnd = options.finishAfterMs !== undefined && options.status === undefined ? { at: started + options.finishAfterMs, status: 'SUCCESSFUL' as const } : undefined;
+        entry.redeploys.push({ uuid, pipeline, environment, started, completed: options.status ? started + 1000 : 0, status: options.status, plannedEnd });
         state.touch(repo);
         return uuid;
       }

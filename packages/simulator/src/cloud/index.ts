@@ -53,6 +53,7 @@ export function createCloudSimulator(options: CloudSimulatorOptions): CloudSimul
     repositoryUpdatedOnBumpedBy: switches.repositoryUpdatedOnBumpedBy,
     ...(options.workspace ? { workspace: options.workspace } : {}),
   });
+  data.deployments.now = () => options.clock.now();
   let hookCounter = 0;
   const webhooks = new WebhookRegistry(() => braceUuidOf(mixAll(options.seed, saltOf('hook')), hookCounter++));
   const state = new CloudState({

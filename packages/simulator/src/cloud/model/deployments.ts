@@ -50,6 +50,8 @@ export interface Redeploy {
   completed: number;
   /** Undefined while in progress. */
   status: DeploymentStatus | undefined;
+  /** For one in progress: when it finishes by itself (simulated ms) and how. */
+  readonly plannedEnd?: { readonly at: number; readonly status: DeploymentStatus } | undefined;
 }
 
 /** Deployment data of one repository. */
@@ -63,6 +65,8 @@ export interface RepositoryDeployments {
 /** Deployment data of the workspace, by repository index. */
 export class DeploymentWorld {
   readonly #byRepository = new Map<number, RepositoryDeployments>();
+  /** Simulated now (ms), for deployments that finish by themselves; the simulator sets its clock here. */
+  now: () => number = () => Number.NEGATIVE_INFINITY;
 
   of(repo: RepositoryState): RepositoryDeployments {
     let entry = this.#byRepository.get(repo.index);
@@ -145,7 +149,8 @@ export function generateDeployments(data: CloudData): void {
       if (latest !== undefined) {
         const stoppedAt = data.generatedAt - 40_000;
         entry.redeploys.push({ uuid: redeployUuid(data, repo, 1), pipeline: latest, environment: 0, started: stoppedAt, completed: stoppedAt + 5_000, status: 'STOPPED' });
-        entry.redeploys.push({ uuid: redeployUuid(data, repo, 2), pipeline: latest, environment: 1, started: data.generatedAt - 20_000, completed: 0, status: undefined });
+        // It finishes by itself half an hour after generation, when the simulator clock gets there.
+        entry.redeploys.push({ uuid: redeployUuid(data, repo, 2), pipeline: latest, environment: 1, started: data.generatedAt - 20_000, completed: 0, status: undefined, plannedEnd: { at: data.generatedAt + 30 * 60_000, status: 'SUCCESSFUL' } });
       }
     }
   }
@@ -256,15 +261,17 @@ export function deploymentRuns(data: CloudData, world: DeploymentWorld, repo: Re
       });
     });
   }
+  const now = world.now();
   for (const redeploy of entry.redeploys) {
+    const finishedByItself = redeploy.status === undefined && redeploy.plannedEnd !== undefined && redeploy.plannedEnd.at <= now;
     out.push({
       uuid: redeploy.uuid,
       environment: redeploy.environment,
       pipeline: redeploy.pipeline,
       step: undefined,
       started: redeploy.started,
-      completed: redeploy.completed > 0 ? redeploy.completed : undefined,
-      status: redeploy.status,
+      completed: finishedByItself ? redeploy.plannedEnd?.at : redeploy.completed > 0 ? redeploy.completed : undefined,
+      status: finishedByItself ? redeploy.plannedEnd?.status : redeploy.status,
     });
   }
   return out.sort((a, b) => a.started - b.started || (a.uuid < b.uuid ? -1 : 1));

@@ -79,6 +79,19 @@ describe('Cloud deployments', () => {
     expect(listed.json.values[0].release.pipeline.uuid).toBe(release);
   });
 
+  it('in-progress deployments with a planned end finish by themselves when the clock passes it', async () => {
+    const control = sim.cloud.control;
+    const repo = repos[0] as { slug: string; uuid: string };
+    const release = (sim.cloud.groundTruth().deployments[repo.uuid]?.at(-1) as { release: { pipeline: { uuid: string } } }).release.pipeline.uuid;
+    const uuid = control.addDeployment(repo.slug, { environment: 'Staging', release, finishAfterMs: 600_000 });
+    const path = `/repositories/${ws()}/${repo.slug}/deployments/${encodeURIComponent(uuid)}`;
+    expect((await client.get(path)).json.state.name).toBe('IN_PROGRESS');
+    control.advance(599_000);
+    expect((await client.get(path)).json.state.name).toBe('IN_PROGRESS');
+    control.advance(2_000);
+    expect((await client.get(path)).json.state.status.name).toBe('SUCCESSFUL');
+  });
+
   it('has bot accounts of type app_user that comment and approve', async () => {
     const truth = sim.cloud.groundTruth();
     const bot = truth.bots[0] as { uuid: string; type: string };
