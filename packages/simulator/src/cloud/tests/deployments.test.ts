@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../start.js';
 import { CloudClient } from '../../test-support/cloud-client.js';
+import { cloudSchemaErrors } from '../../test-support/cloud-schemas.js';
 
 let sim: Simulator;
 let client: CloudClient;
@@ -48,6 +49,22 @@ describe('Cloud deployments', () => {
     expect(deploySteps.length).toBeGreaterThan(0);
     const custom = Object.values(truth.pipelines).flat().filter((p) => (p.target as { selector: { type: string } }).selector.type === 'custom');
     expect(custom.length).toBeGreaterThan(0);
+  });
+
+  it('bodies match the Cloud spec (paginated_environments, paginated_deployments, deployment, paginated_pipeline_steps, app_user)', async () => {
+    const truth = sim.cloud.groundTruth();
+    for (const repo of repos.slice(0, 3)) {
+      const base = `/repositories/${ws()}/${repo.slug}`;
+      expect(cloudSchemaErrors('paginated_environments', (await client.get(`${base}/environments`)).json), repo.slug).toEqual([]);
+      const deployments = (await client.get(`${base}/deployments?pagelen=100`)).json;
+      expect(cloudSchemaErrors('paginated_deployments', deployments), repo.slug).toEqual([]);
+      const first = deployments.values[0] as { uuid: string } | undefined;
+      if (first !== undefined) expect(cloudSchemaErrors('deployment', (await client.get(`${base}/deployments/${encodeURIComponent(first.uuid)}`)).json)).toEqual([]);
+      for (const pipeline of (truth.pipelines[repo.uuid] ?? []).slice(-6) as { uuid: string }[]) {
+        expect(cloudSchemaErrors('paginated_pipeline_steps', (await client.get(`${base}/pipelines/${encodeURIComponent(pipeline.uuid)}/steps`)).json)).toEqual([]);
+      }
+    }
+    expect(cloudSchemaErrors('app_user', truth.bots[0])).toEqual([]);
   });
 
   it('needs the pipeline scope', async () => {
