@@ -19,3 +19,4 @@ export type { RepositoriesCursor } from './streams/repositories.js';
 export type { ProjectsCursor } from './streams/projects.js';
 export type { UsersCursor } from './streams/users.js';
 export type { NewestOrder } from './newest-order.js';
+export { DEFAULT_DATA_CENTER_RULES, type DataCenterDeploymentRule } from './deployments/rules.js';
