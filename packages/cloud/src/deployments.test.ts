@@ -181,8 +181,10 @@ describe('deployments', () => {
     expect(steps).toBe(expectedDeployments(h.sim.cloud.groundTruth()).stepReads);
   });
 
-  it('incremental runs pick up new deployments and revisit unfinished ones until they are final', async () => {
-    const h = (harness = await startHarness({ size: 'tiny' }));
+  it.each([true, false])('incremental runs pick up new deployments and revisit unfinished ones until they are final (listing newest first: %s)', async (newestFirst) => {
+    const h = (harness = await startHarness({ size: 'tiny', config: { pageSizes: { pipelines: 2 } } }));
+    // The listing's order is undocumented: the result must not depend on it.
+    h.sim.cloud.control.setDeploymentOrder({ newestFirst });
     expect((await h.run({ streams: DEPLOYMENT_STREAMS })).manifest.status).toBe('complete');
     await expectDeploymentsTruth(h);
     const control = h.sim.cloud.control;

@@ -43,6 +43,7 @@ const POSITIONAL: Readonly<Record<string, readonly string[]>> = {
   addDeployment: ['repo'],
   finishDeployment: ['repo', 'uuid', 'status'],
   addBot: [],
+  setDeploymentOrder: [],
 };
 
 /** Positional methods whose options argument stays out when no other property is given. */

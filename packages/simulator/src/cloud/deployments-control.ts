@@ -28,6 +28,8 @@ export interface DeploymentControl {
   finishDeployment(repo: string, uuid: string, status?: DeploymentStatus): void;
   /** Adds a bot account (`app_user`); returns its `{uuid}` (use it as the `user` of comments and approvals). */
   addBot(options?: { displayName?: string }): string;
+  /** The order `/deployments` lists in (undocumented on the real API): newest first (default) or oldest first. */
+  setDeploymentOrder(options: { newestFirst: boolean }): void;
 }
 
 const PIPELINE_RESULT: Readonly<Record<DeploymentStatus, PipelineResult>> = { SUCCESSFUL: 'SUCCESSFUL', FAILED: 'FAILED', STOPPED: 'STOPPED' };
@@ -93,6 +95,10 @@ export function createDeploymentControl(state: CloudState, control: CloudControl
       const run = deploymentRuns(data, data.deployments, repo).find((candidate) => candidate.uuid === wanted);
       if (run === undefined) throw new Error(`no deployment ${uuid} in ${repo.slug}`);
       control.finishPipeline(repo.slug, pipelineUuid(data, repo, run.pipeline), PIPELINE_RESULT[status]);
+    },
+
+    setDeploymentOrder(options) {
+      data.deployments.newestFirst = options.newestFirst;
     },
 
     addBot(options = {}) {

@@ -1,8 +1,9 @@
 /**
- * Deployments API records: `GET /deployments` newest first (the order Bitbucket lists them in; the spec
- * documents no sort or filter), down to the newest deployment already read; deployments that were in
- * progress last time and were not on those pages are read again one by one (`GET /deployments/{uuid}`)
- * until they are final.
+ * Deployments API records: `GET /deployments` (the spec documents no sort or filter). Deployments that started
+ * after the newest one read last time are new; those in progress last time are read again until final. While
+ * the listing proves newest-first (start dates never increase along it), reading stops at the first page that
+ * reaches older deployments, and unfinished ones not seen yet are read one by one (`GET /deployments/{uuid}`);
+ * a listing in any other order is read to its end (correct whatever the order, at the cost of its pages).
  */
 import type { DeploymentRecord, DeploymentState, EnvironmentType, PartitionContext } from '@bbsync/core';
 import { environmentTypeOf } from '@bbsync/core';
@@ -15,8 +16,10 @@ import type { CloudDeployment, CloudEnvironment } from '../../records.js';
 import { millis } from '../../time.js';
 
 export interface ApiCursor {
-  /** The newest deployment read (the listing stops there). */
-  readonly newest: string | undefined;
+  /** The start (ms) of the newest deployment read: later ones are new. */
+  readonly watermark: number | undefined;
+  /** Deployments that started exactly at the watermark (already read). */
+  readonly atWatermark: readonly string[];
   /** Deployments in progress when last read. */
   readonly pending: readonly string[];
 }
@@ -37,8 +40,13 @@ export async function readApiDeployments(
   const pending = new Set(previous?.pending ?? []);
   const stillPending: string[] = [];
   const start = previous === undefined ? ctx.startDate?.getTime() : undefined;
-  let newest = previous?.newest;
-  let first = true;
+  const watermark = previous?.watermark;
+  const atWatermark = new Set(previous?.atWatermark ?? []);
+  let newest = watermark;
+  let newestAt = new Set(atWatermark);
+  let descending = true;
+  let before: number | undefined;
+  let listed = 0;
   const emit = async (deployment: CloudDeployment) => {
     const record = deploymentRecord(partition, deployment, byUuid);
     if (record === undefined) return;
@@ -46,7 +54,7 @@ export async function readApiDeployments(
     await ctx.record(DEPLOYMENTS, record);
   };
 
-  listing: for await (const page of listPages<CloudDeployment>(
+  for await (const page of listPages<CloudDeployment>(
     ctx.client,
     {
       url: `${base}/deployments`,
@@ -56,25 +64,27 @@ export async function readApiDeployments(
     },
     { kind: 'deployments', key: (deployment) => deployment.uuid },
   )) {
-    let reachedKnown = false;
     for (const deployment of page.items) {
-      if (first) {
-        newest = deployment.uuid;
-        first = false;
+      listed++;
+      const started = millis(startedOn(deployment));
+      if (!Number.isNaN(started)) {
+        if (before !== undefined && started > before) descending = false;
+        before = started;
+        if (newest === undefined || started > newest) {
+          newest = started;
+          newestAt = new Set([deployment.uuid]);
+        } else if (started === newest) newestAt.add(deployment.uuid);
       }
-      if (deployment.uuid === previous?.newest) reachedKnown = true;
-      if (reachedKnown) {
-        // Already read: only the ones that were in progress matter.
-        if (pending.delete(deployment.uuid)) await emit(deployment);
-        continue;
-      }
-      const started = startedOn(deployment);
-      if (start !== undefined && started !== undefined && millis(started) < start) break listing;
-      pending.delete(deployment.uuid);
+      const fresh = Number.isNaN(started) || watermark === undefined || started > watermark || (started === watermark && !atWatermark.has(deployment.uuid));
+      const revisit = pending.delete(deployment.uuid);
+      if (!fresh && !revisit) continue;
+      // A first sync bounded by startDate skips what started before it.
+      if (start !== undefined && !Number.isNaN(started) && started < start && !revisit) continue;
       await emit(deployment);
     }
-    // The rest of the listing is known; unfinished ones not seen yet are read one by one (below).
-    if (reachedKnown) break;
+    // Newest first so far, and past the watermark (or the start date): the rest of the listing is older.
+    const bound = watermark ?? start;
+    if (descending && bound !== undefined && before !== undefined && before < bound) break;
   }
 
   for (const uuid of pending) {
@@ -91,8 +101,8 @@ export async function readApiDeployments(
     }
     await emit(response.body);
   }
-  if (newest === undefined) return { cursor: undefined };
-  return { cursor: { newest, pending: stillPending } };
+  if (previous === undefined && listed === 0) return { cursor: undefined };
+  return { cursor: { watermark: newest, atWatermark: [...newestAt], pending: stillPending } };
 }
 
 function startedOn(deployment: CloudDeployment): string | undefined {

@@ -67,6 +67,8 @@ export class DeploymentWorld {
   readonly #byRepository = new Map<number, RepositoryDeployments>();
   /** Simulated now (ms), for deployments that finish by themselves; the simulator sets its clock here. */
   now: () => number = () => Number.NEGATIVE_INFINITY;
+  /** The order `/deployments` lists in (undocumented; newest first unless a test says otherwise). */
+  newestFirst = true;
 
   of(repo: RepositoryState): RepositoryDeployments {
     let entry = this.#byRepository.get(repo.index);

@@ -76,9 +76,15 @@ export function renderDeployment(ctx: RenderContext, repo: RepositoryState, run:
   };
 }
 
-/** Deployments newest first (by start), as the simulator lists them. */
+/** Deployments newest first (by start). */
 export function deploymentsNewestFirst(ctx: RenderContext, repo: RepositoryState): DeploymentRun[] {
   return deploymentRuns(ctx.data, ctx.data.deployments, repo).reverse();
+}
+
+/** Deployments in the order `/deployments` lists them (newest first unless `setDeploymentOrder` said otherwise). */
+export function deploymentsAsListed(ctx: RenderContext, repo: RepositoryState): DeploymentRun[] {
+  const runs = deploymentRuns(ctx.data, ctx.data.deployments, repo);
+  return ctx.data.deployments.newestFirst ? runs.reverse() : runs;
 }
 
 function renderStepState(step: StepRun): Record<string, unknown> {

@@ -2,14 +2,14 @@
  * `/environments`, `/deployments`, `/deployments/{uuid}` and `/pipelines/{uuid}/steps` (scope `pipeline`,
  * granular `read:pipeline:bitbucket`, per the spec's `security`). List pages with the usual `page`/`pagelen`
  * (spec: default 10, 100 the maximum). The spec documents no filter or sort for deployments; the listing is
- * newest first by start (see the README).
+ * newest first by start unless `setDeploymentOrder` says oldest first (see the README).
  */
 import type { SimResponse } from '../../server.js';
 import type { Call } from '../http/call.js';
 import { fail, ok } from '../http/errors.js';
 import { listPage, readPagelen } from '../http/pages.js';
 import { pipelineUuid } from '../model/derive.js';
-import { deploymentsNewestFirst, renderDeployment, renderEnvironment, renderSteps } from '../render/deployment.js';
+import { deploymentsAsListed, deploymentsNewestFirst, renderDeployment, renderEnvironment, renderSteps } from '../render/deployment.js';
 import { requireRepository } from './common.js';
 
 export function listEnvironments(call: Call): SimResponse {
@@ -22,7 +22,7 @@ export function listEnvironments(call: Call): SimResponse {
 export function listDeployments(call: Call): SimResponse {
   const repo = requireRepository(call);
   const pagelen = readPagelen(call, { defaultValue: 10, max: 100 });
-  const runs = deploymentsNewestFirst(call.ctx, repo);
+  const runs = deploymentsAsListed(call.ctx, repo);
   return ok(listPage(call, runs.length, (i) => renderDeployment(call.ctx, repo, runs[i] as (typeof runs)[number]), pagelen));
 }
 
