@@ -178,6 +178,7 @@ describe('deployments', () => {
     expect(new Set(records.map((r) => `${String(r.origin)}:${String(r.rule)}`))).toEqual(new Set(['deployments-api:null', 'inferred:custom-deploy', 'inferred:deploy-step']));
     expect(new Set(records.map((r) => r.state))).toEqual(new Set(['SUCCESSFUL', 'FAILED', 'STOPPED', 'IN_PROGRESS']));
     const steps = h.sim.cloud.requestLog().filter((entry) => entry.endpoint.endsWith('/steps')).length;
+    console.log(`deployments, full sync: ${run.requests} requests, ${steps} steps listings, ${deployments.size} deployments (${JSON.stringify(run.byEndpoint)})`);
     expect(steps).toBe(expectedDeployments(h.sim.cloud.groundTruth()).stepReads);
   });
 
@@ -243,6 +244,7 @@ describe('deployments', () => {
       const api = (truth.deployments[repository.uuid] ?? []).length > 0;
       expected += 1 + (environments ? 1 : 0) + (api ? 0 : 1);
     }
+    console.log(`deployments, nothing changed: ${idle.requests} requests for ${truth.repositories.length} repositories (${JSON.stringify(idle.byEndpoint)})`);
     expect(idle.requests, JSON.stringify(idle.byEndpoint)).toBe(expected);
     await expectDeploymentsTruth(h);
   });

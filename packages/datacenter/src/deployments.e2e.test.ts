@@ -140,6 +140,7 @@ describe('deployments from tags and release-branch merges', () => {
     const repositories = now.repositories.length;
     // Every tags page (5 a page here), one release-branch page per repository, no commit lookup.
     const tagPages = now.repositories.reduce((sum, r) => sum + Math.max(1, Math.ceil((now.tags[r.id] ?? []).length / 5)), 0);
+    console.log(`datacenter deployments, nothing changed: ${idle.requests} requests for ${repositories} repositories (${JSON.stringify(idle.byEndpoint)})`);
     expect(idle.byEndpoint['/projects/{projectKey}/repos/{repositorySlug}/tags'], JSON.stringify(idle.byEndpoint)).toBe(tagPages);
     expect(idle.byEndpoint['/projects/{projectKey}/repos/{repositorySlug}/commits']).toBe(repositories);
     expect(idle.byEndpoint['/projects/{projectKey}/repos/{repositorySlug}/commits/{commitId}']).toBeUndefined();
