@@ -1,6 +1,7 @@
 import { isBbsyncError } from '@bbsync/core';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BASE_URL, DEFAULT_PAGE_SIZES, parseCloudConfig } from './config.js';
+import { DEFAULT_DEPLOYMENT_SETTINGS } from './deployments/rules.js';
 
 function configErrorOf(run: () => unknown): { field: string | undefined; message: string } {
   try {
@@ -28,7 +29,20 @@ describe('parseCloudConfig', () => {
       knownCommits: 300,
       forcePushLookbackDays: 30,
       pageSizes: DEFAULT_PAGE_SIZES,
+      deployments: DEFAULT_DEPLOYMENT_SETTINGS,
+      bots: [],
     });
+  });
+
+  it('keeps deployment rules in order and appends the opt-in rule only when asked', () => {
+    const config = parseCloudConfig({
+      workspace: 'acme',
+      deployments: { rules: [{ name: 'staging', branch: 'release/*', step: 'deploy to staging', environment: 'staging' }], everyDefaultBranchPipeline: true },
+      bots: ['renovate-bot'],
+    });
+    expect(config.deployments.rules).toEqual([{ name: 'staging', branch: 'release/*', customPipeline: undefined, step: 'deploy to staging', environment: 'staging', environmentType: undefined, onlySuccessful: false }]);
+    expect(config.deployments.everyDefaultBranchPipeline).toBe(true);
+    expect(config.bots).toEqual(['renovate-bot']);
   });
 
   it('keeps valid settings and strips a trailing slash from the base URL', () => {
@@ -60,6 +74,15 @@ describe('parseCloudConfig', () => {
     [{ workspace: 'acme', knownCommits: 1.5 }, 'cloud.knownCommits'],
     [{ workspace: 'acme', memberEmails: 'yes' }, 'cloud.memberEmails'],
     [{ workspace: 'acme', typo: 1 }, 'cloud.typo'],
+    [{ workspace: 'acme', deployments: [] }, 'cloud.deployments'],
+    [{ workspace: 'acme', deployments: { rule: [] } }, 'cloud.deployments.rule'],
+    [{ workspace: 'acme', deployments: { rules: [{ environment: 'prod' }] } }, 'cloud.deployments.rules[0].name'],
+    [{ workspace: 'acme', deployments: { rules: [{ name: 'a', environment: 'prod', step: 'x', customPipeline: 'y' }] } }, 'cloud.deployments.rules[0].step'],
+    [{ workspace: 'acme', deployments: { rules: [{ name: 'a', step: 'deploy*' }] } }, 'cloud.deployments.rules[0].environment'],
+    [{ workspace: 'acme', deployments: { rules: [{ name: 'a', environment: 'p', environmentType: 'Prod' }] } }, 'cloud.deployments.rules[0].environmentType'],
+    [{ workspace: 'acme', deployments: { rules: [{ name: 'a', environment: 'p' }, { name: 'a', environment: 'q' }] } }, 'cloud.deployments.rules[1].name'],
+    [{ workspace: 'acme', deployments: { everyDefaultBranchPipeline: 'yes' } }, 'cloud.deployments.everyDefaultBranchPipeline'],
+    [{ workspace: 'acme', bots: 'renovate' }, 'cloud.bots'],
   ])('rejects %j naming %s', (raw, field) => {
     const error = configErrorOf(() => parseCloudConfig(raw, 'cloud'));
     expect(error.field).toBe(field);

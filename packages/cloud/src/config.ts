@@ -3,6 +3,7 @@
  * Plain TypeScript checks: every problem is a `config_error` naming the field and what is allowed.
  */
 import { configError, parseRepositoryFilter, type RepositoryFilter, booleanField, integerField, numberField } from '@bbsync/core';
+import { parseDeploymentSettings, type DeploymentSettings } from './deployments/rules.js';
 
 /** What bumps a repository's `updated_on` on your Bitbucket (decides what the idle gate may skip). */
 export type RepositoryUpdatedOnBumpedBy = 'pushes' | 'pushes_and_pull_requests' | 'nothing';
@@ -89,6 +90,16 @@ export interface CloudConfig {
   readonly forcePushLookbackDays: number;
   /** Page sizes (items per request), per listing. Larger pages mean fewer requests. */
   readonly pageSizes: CloudPageSizes;
+  /**
+   * How the `deployments` stream infers deployments from pipelines where the Deployments API has none
+   * (README "Deployments"). @default { rules: DEFAULT_DEPLOYMENT_RULES, everyDefaultBranchPipeline: false }
+   */
+  readonly deployments: DeploymentSettings;
+  /**
+   * Accounts `pull_request_events` marks as bots besides those Bitbucket types as `app_user`: user uuids,
+   * account ids, nicknames or display names (case-insensitive). @default []
+   */
+  readonly bots: readonly string[];
 }
 
 /** The documented (or safely observed) page-size maxima bbsync uses by default. */
@@ -118,6 +129,8 @@ const KNOWN_FIELDS = new Set([
   'knownCommits',
   'forcePushLookbackDays',
   'pageSizes',
+  'deployments',
+  'bots',
   // Accepted and ignored: the engine handles them, and shared config files may carry them.
   'startDate',
   'credentials',
@@ -155,7 +168,17 @@ export function parseCloudConfig(raw: unknown, fieldPrefix = ''): CloudConfig {
     knownCommits: integerField(input.knownCommits, name('knownCommits'), 300, 1, 10_000),
     forcePushLookbackDays: numberField(input.forcePushLookbackDays, name('forcePushLookbackDays'), 30, 0, 3650),
     pageSizes: parsePageSizes(input.pageSizes, name('pageSizes')),
+    deployments: parseDeploymentSettings(input.deployments, name('deployments')),
+    bots: parseBots(input.bots, name('bots')),
   };
+}
+
+function parseBots(value: unknown, field: string): readonly string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item.trim() === '')) {
+    throw configError(field, 'must be a list of account names', 'non-empty strings: user uuids, account ids, nicknames or display names, e.g. ["{1c3e…}", "renovate-bot"]');
+  }
+  return value as string[];
 }
 
 function parseBaseUrl(value: unknown, field: string): string {

@@ -154,3 +154,40 @@ export function listFields(fields: readonly string[]): string {
 export function objectFields(fields: readonly string[]): string {
   return fields.join(',');
 }
+
+/** Deployment environments (`/environments`). */
+export const ENVIRONMENT_FIELDS: readonly string[] = ['type', 'uuid', 'name', 'slug', 'rank', 'hidden', 'environment_type.name', 'environment_type.rank', 'category.name'];
+
+/** What the `deployments` record needs of a Deployments API record (`/deployments`, `/deployments/{uuid}`). */
+export const DEPLOYMENT_FIELDS: readonly string[] = [
+  'uuid',
+  'environment.uuid',
+  'state.name',
+  'state.status.name',
+  // The spec names the times `start_date`/`completion_date`; DevLake reads `started_on`/`completed_on`. Ask for both.
+  'state.start_date',
+  'state.completion_date',
+  'state.started_on',
+  'state.completed_on',
+  'release.pipeline.uuid',
+  'release.commit.hash',
+  'deployable.pipeline.uuid',
+  'deployable.commit.hash',
+];
+
+/** What inference needs of a pipeline. */
+export const INFERENCE_PIPELINE_FIELDS: readonly string[] = [
+  'uuid',
+  'build_number',
+  'created_on',
+  'completed_on',
+  'state.name',
+  'state.result.name',
+  'target.ref_name',
+  'target.selector.type',
+  'target.selector.pattern',
+  'target.commit.hash',
+];
+
+/** What inference needs of a step (`/pipelines/{uuid}/steps`). */
+export const STEP_FIELDS: readonly string[] = ['uuid', 'name', 'started_on', 'completed_on', 'state.name', 'state.result.name'];

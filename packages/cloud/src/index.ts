@@ -14,6 +14,14 @@ export { CLOUD_STREAMS, STREAM_SCOPES, type CloudStreamName } from './streams/na
 export type { RepositoryPartition } from './partition.js';
 export { commitKey } from './streams/commits.js';
 export { pipelineKey } from './streams/pipelines.js';
+export { environmentKey } from './streams/deployments.js';
+export {
+  DEFAULT_DEPLOYMENT_RULES,
+  DEFAULT_DEPLOYMENT_SETTINGS,
+  EVERY_DEFAULT_BRANCH_PIPELINE,
+  type DeploymentRule,
+  type DeploymentSettings,
+} from './deployments/rules.js';
 export { memberKey } from './streams/workspace-members.js';
 export { activityKey, commentKey, pullRequestCommitKey, pullRequestKey } from './streams/pull-requests/keys.js';
 export {

@@ -54,3 +54,8 @@ export function commitPath(repository: string, hash: string): string {
 export function pipelinePath(repository: string, uuid: string): string {
   return `${repository}/pipelines/${encode(uuid)}`;
 }
+
+/** `/repositories/{ws}/{repo}/deployments/{uuid}`. */
+export function deploymentPath(repository: string, uuid: string): string {
+  return `${repository}/deployments/${encode(uuid)}`;
+}

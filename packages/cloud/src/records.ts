@@ -4,6 +4,8 @@
  */
 
 export interface CloudUser {
+  /** `user`, or `app_user` for bots (access tokens, apps). */
+  readonly type?: string;
   readonly uuid?: string;
   readonly display_name?: string;
   readonly account_id?: string;
@@ -32,6 +34,9 @@ export interface CloudCommitRef {
 
 export interface CloudPullRequest {
   readonly id: number;
+  readonly author?: CloudUser | null;
+  readonly created_on?: string;
+  readonly draft?: boolean;
   readonly state?: string;
   readonly updated_on?: string;
   readonly source?: { readonly branch?: { readonly name?: string }; readonly commit?: CloudCommitRef | null; readonly repository?: { readonly uuid?: string } | null };
@@ -42,6 +47,7 @@ export interface CloudPullRequest {
 export interface CloudCommit {
   readonly hash: string;
   readonly date?: string;
+  readonly author?: { readonly raw?: string; readonly user?: CloudUser };
   readonly parents?: readonly { readonly hash?: string }[];
 }
 
@@ -68,4 +74,48 @@ export interface CloudPipeline {
   readonly build_number?: number;
   readonly created_on?: string;
   readonly state?: { readonly name?: string };
+}
+
+export interface CloudEnvironment {
+  readonly uuid: string;
+  readonly name?: string;
+  readonly environment_type?: { readonly name?: string } | string;
+}
+
+interface DeploymentRelease {
+  readonly pipeline?: { readonly uuid?: string };
+  readonly commit?: { readonly hash?: string };
+}
+
+export interface CloudDeployment {
+  readonly uuid: string;
+  readonly environment?: { readonly uuid?: string };
+  readonly state?: {
+    readonly name?: string;
+    readonly status?: { readonly name?: string };
+    readonly start_date?: string;
+    readonly completion_date?: string;
+    readonly started_on?: string;
+    readonly completed_on?: string;
+  };
+  readonly release?: DeploymentRelease;
+  readonly deployable?: DeploymentRelease;
+}
+
+/** A pipeline as inference reads it. */
+export interface CloudInferencePipeline {
+  readonly uuid: string;
+  readonly build_number?: number;
+  readonly created_on?: string;
+  readonly completed_on?: string;
+  readonly state?: { readonly name?: string; readonly result?: { readonly name?: string } };
+  readonly target?: { readonly ref_name?: string; readonly selector?: { readonly type?: string; readonly pattern?: string }; readonly commit?: { readonly hash?: string } };
+}
+
+export interface CloudStep {
+  readonly uuid: string;
+  readonly name?: string;
+  readonly started_on?: string;
+  readonly completed_on?: string;
+  readonly state?: { readonly name?: string; readonly result?: { readonly name?: string } };
 }

@@ -9,7 +9,8 @@ let harness: Harness;
 let snapshot: Records;
 beforeAll(async () => {
   harness = await startHarness({ size: 'tiny' });
-  await harness.run();
+  // Every stream, the opt-in ones too.
+  await harness.run({ streams: [...CLOUD_STREAMS] });
   const control = harness.sim.cloud.control;
   const repo = control.repositories()[0] as string;
   control.advance(3_600_000);
@@ -17,7 +18,7 @@ beforeAll(async () => {
   control.commentOnPullRequest(repo, id);
   control.approvePullRequest(repo, id);
   control.mergePullRequest(repo, id);
-  await harness.run();
+  await harness.run({ streams: [...CLOUD_STREAMS] });
   snapshot = await harness.snapshot();
 });
 afterAll(async () => {

@@ -52,6 +52,13 @@ describe('verify', () => {
     expect(pipelines?.hint).toContain('"pipeline" scope');
     expect(report.credentials[0]?.streams).not.toContain('pipelines');
     expect(report.ok).toBe(false);
+    // Environments and deployments need it too (spec security: `pipeline`, granular read:pipeline:bitbucket).
+    for (const stream of ['environments', 'deployments']) {
+      const check = report.checks.find((candidate) => candidate.stream === stream);
+      expect(check, stream).toMatchObject({ result: 'invalid_permissions', status: 403, requires: 'pipeline', endpoint: expect.stringContaining('/environments') });
+      expect(check?.hint).toContain(`"${stream}" stream needs the "pipeline" scope`);
+    }
+    expect(report.credentials[0]?.streams).toContain('pull_request_events');
   });
 
   it('a repository access token sees one repository; members need the account scope', async () => {

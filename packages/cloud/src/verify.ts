@@ -108,6 +108,9 @@ async function verifyOne(config: CloudConfig, client: ApiClient, credential: Cre
       result = { endpoint: repositoryProbe.endpoint, result: 'no_resources', message: 'No repository is visible to this credential (after the include/exclude filters).' };
     } else if (stream === 'repositories' || stream === 'commits') {
       result = repositoryProbe;
+    } else if (stream === 'environments' || stream === 'deployments') {
+      // Both are read from the environments listing first (scope `pipeline`, per the spec's `security`).
+      result = await cached(cache, 'environments', () => probe(client, `${repositoryOf(config, sample)}/environments`, { pagelen: 1, fields: 'values.uuid,next' }));
     } else if (stream === 'pipelines') {
       result = await cached(cache, 'pipelines', () => probe(client, `${repositoryOf(config, sample)}/pipelines`, { pagelen: 1, fields: 'values.uuid,next' }));
     } else {

@@ -41,3 +41,5 @@ export { orderMergeInputs, orderRunFolders, runStartedAt, RUN_STARTED_FILE, type
 export { safePartitionName } from './output/safe-name.js';
 export * from './config/repository-filter.js';
 export * from './config/fields.js';
+export * from './records/deployment.js';
+export * from './records/pull-request-event.js';

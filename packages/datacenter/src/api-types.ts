@@ -40,14 +40,26 @@ export interface DcMinimalRef {
 export interface DcCommit {
   /** The full SHA-1. */
   readonly id: string;
+  readonly author?: DcEmbeddedUser;
   readonly displayId?: string;
   readonly authorTimestamp?: number;
   readonly committerTimestamp?: number;
   readonly parents?: readonly { readonly id: string; readonly displayId?: string }[];
 }
 
+/** A user as embedded in activities, pull requests and commits (`type` SERVICE for service users). */
+export interface DcEmbeddedUser {
+  readonly slug?: string;
+  readonly name?: string;
+  readonly displayName?: string;
+  readonly emailAddress?: string;
+  readonly type?: string;
+}
+
 export interface DcPullRequest {
   readonly id: number;
+  readonly author?: { readonly user?: DcEmbeddedUser };
+  readonly draft?: boolean;
   readonly version?: number;
   readonly state?: 'OPEN' | 'MERGED' | 'DECLINED' | string;
   readonly createdDate: number;
@@ -60,6 +72,20 @@ export interface DcActivity {
   readonly id: number;
   readonly action?: string;
   readonly createdDate?: number;
+  readonly user?: DcEmbeddedUser;
+  /** COMMENTED: ADDED, EDITED, DELETED, REPLIED. */
+  readonly commentAction?: string;
+  readonly comment?: { readonly id?: number; readonly createdDate?: number; readonly author?: DcEmbeddedUser };
+}
+
+/** `GET …/tags` (RestTag). */
+export interface DcTag {
+  /** `refs/tags/v1.0`. */
+  readonly id: string;
+  readonly displayId: string;
+  /** The commit the tag points at (peeled). */
+  readonly latestCommit?: string;
+  readonly latestChangeset?: string;
 }
 
 export interface DcUser {

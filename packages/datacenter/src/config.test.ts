@@ -1,6 +1,7 @@
 import { isBbsyncError } from '@bbsync/core';
 import { describe, expect, it } from 'vitest';
 import { apiBaseUrl, parseDataCenterConfig } from './config.js';
+import { DEFAULT_DATA_CENTER_RULES } from './deployments/rules.js';
 
 function configErrorOf(run: () => unknown): { field: string | undefined; message: string } {
   try {
@@ -25,6 +26,8 @@ describe('parseDataCenterConfig', () => {
       lookbackCommits: 200,
       forcePushLookbackDays: 30,
       pageSize: 1000,
+      deployments: DEFAULT_DATA_CENTER_RULES,
+      bots: [],
     });
     expect(apiBaseUrl(config)).toBe('https://bitbucket.example.com/rest/api/1.0');
   });
@@ -74,6 +77,21 @@ describe('parseDataCenterConfig', () => {
       refillPerSecond: 2,
     });
     expect(configErrorOf(() => parseDataCenterConfig({ baseUrl: 'https://h', rateLimit: { burst: 3 } })).field).toBe('rateLimit.burst');
+  });
+
+  it('validates deployment rules and bots, naming the field', () => {
+    const rules = [{ name: 'prod', releaseBranch: 'refs/heads/production', environment: 'production' }];
+    expect(parseDataCenterConfig({ baseUrl: 'https://h', deployments: { rules } }).deployments).toEqual([{ name: 'prod', tag: undefined, releaseBranch: 'production', environment: 'production', environmentType: undefined }]);
+    const field = (deployments: unknown) => configErrorOf(() => parseDataCenterConfig({ baseUrl: 'https://h', deployments })).field;
+    expect(field([])).toBe('deployments');
+    expect(field({ rules: [{ name: 'a', environment: 'p' }] })).toBe('deployments.rules[0].tag');
+    expect(field({ rules: [{ name: 'a', tag: 'v*', releaseBranch: 'main', environment: 'p' }] })).toBe('deployments.rules[0].tag');
+    expect(field({ rules: [{ name: 'a', releaseBranch: 'release/*', environment: 'p' }] })).toBe('deployments.rules[0].releaseBranch');
+    expect(field({ rules: [{ name: 'a', tag: 'v*' }] })).toBe('deployments.rules[0].environment');
+    expect(field({ rules: [{ name: 'a b', tag: 'v*', environment: 'p' }] })).toBe('deployments.rules[0].name');
+    expect(field({ rules: [{ name: 'a', tag: 'v*', environment: 'p', environmentType: 'prod' }] })).toBe('deployments.rules[0].environmentType');
+    expect(field({ rules: [{ name: 'a', tag: 'v*', environment: 'p', when: 1 }] })).toBe('deployments.rules[0].when');
+    expect(configErrorOf(() => parseDataCenterConfig({ baseUrl: 'https://h', bots: [1] })).field).toBe('bots');
   });
 
   it('validates projects, filters and numbers', () => {

@@ -3,6 +3,7 @@
  * Plain TypeScript checks: every problem is a `config_error` naming the field and what is allowed.
  */
 import { configError, parseRepositoryFilter, type RepositoryFilter, booleanField, integerField, numberField } from '@bbsync/core';
+import { parseDataCenterDeployments, type DataCenterDeploymentRule } from './deployments/rules.js';
 
 /** The REST API paths a Data Center server answers on; `latest` resolves to `1.0` (DC REST narrative). */
 export type DataCenterApiPath = 'rest/api/1.0' | 'rest/api/latest';
@@ -74,6 +75,16 @@ export interface DataCenterConfig {
    * commits 100 by default), which is fine: pages are followed by `nextPageStart`. @default 1000
    */
   readonly pageSize: number;
+  /**
+   * Rules the `deployments` stream infers deployments by (README "Deployments"): tags matching a glob, merges
+   * into a release branch. @default DEFAULT_DATA_CENTER_RULES (release tags `v*`, `release-*` → production)
+   */
+  readonly deployments: readonly DataCenterDeploymentRule[];
+  /**
+   * Users `pull_request_events` marks as bots besides service users (`type: SERVICE`): slugs, usernames,
+   * display names or emails (case-insensitive). @default []
+   */
+  readonly bots: readonly string[];
 }
 
 export const DEFAULT_API_PATH: DataCenterApiPath = 'rest/api/1.0';
@@ -93,6 +104,8 @@ const KNOWN_FIELDS = new Set([
   'lookbackCommits',
   'forcePushLookbackDays',
   'pageSize',
+  'deployments',
+  'bots',
   // Accepted and ignored: the engine handles them, and shared config files may carry them.
   'startDate',
   'credentials',
@@ -123,6 +136,8 @@ export function parseDataCenterConfig(raw: unknown, fieldPrefix = ''): DataCente
     lookbackCommits: integerField(input.lookbackCommits, name('lookbackCommits'), 200, 1, 10_000),
     forcePushLookbackDays: numberField(input.forcePushLookbackDays, name('forcePushLookbackDays'), 30, 0, 3650),
     pageSize: integerField(input.pageSize, name('pageSize'), 1000, 1, 10_000),
+    deployments: parseDataCenterDeployments(input.deployments, name('deployments')),
+    bots: parseBots(input.bots, name('bots')),
   };
 }
 
@@ -218,4 +233,12 @@ function optionalString(value: unknown, field: string, allowed: string): string 
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.trim() === '') throw configError(field, 'must be a non-empty string', allowed);
   return value;
+}
+
+function parseBots(value: unknown, field: string): readonly string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || item.trim() === '')) {
+    throw configError(field, 'must be a list of user names', 'non-empty strings: slugs, usernames, display names or emails, e.g. ["jenkins", "renovate-bot"]');
+  }
+  return value as string[];
 }

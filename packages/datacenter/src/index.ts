@@ -20,3 +20,4 @@ export type { ProjectsCursor } from './streams/projects.js';
 export type { UsersCursor } from './streams/users.js';
 export type { NewestOrder } from './newest-order.js';
 export { dataCenterWebhooks, DATA_CENTER_WEBHOOK_EVENTS } from './webhooks.js';
+export { DEFAULT_DATA_CENTER_RULES, type DataCenterDeploymentRule } from './deployments/rules.js';

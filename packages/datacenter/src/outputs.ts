@@ -3,7 +3,7 @@
  * the object as the API sent it, plus the ids that place it (`repositoryId`, `pullRequestId`) and an ISO 8601
  * copy of each epoch-millisecond timestamp (`createdDate` → `createdDateIso`), the original kept as given.
  */
-import type { OutputSpec } from '@bbsync/core';
+import { deploymentKey, pullRequestEventKey, type OutputSpec } from '@bbsync/core';
 
 /** Every output stream, workspace streams first. */
 export const DATA_CENTER_STREAM_NAMES = [
@@ -14,6 +14,8 @@ export const DATA_CENTER_STREAM_NAMES = [
   'pull_requests',
   'pull_request_activities',
   'pull_request_commits',
+  'pull_request_events',
+  'deployments',
 ] as const;
 
 /** The name of a Data Center output stream. */
@@ -50,6 +52,10 @@ export const OUTPUTS = {
   pull_request_activities: { name: 'pull_request_activities', primaryKey: inPullRequest },
   /** `repositoryId:pullRequestId:commitId`. */
   pull_request_commits: { name: 'pull_request_commits', primaryKey: inPullRequest },
+  /** `repository:pull_request:id` (opt-in: its first selection re-reads every pull request once). */
+  pull_request_events: { name: 'pull_request_events', primaryKey: pullRequestEventKey as (record: Keyed) => string, optIn: true },
+  /** `repository:id` (opt-in: it costs requests). */
+  deployments: { name: 'deployments', primaryKey: deploymentKey as (record: Keyed) => string, optIn: true },
 } as const satisfies Record<DataCenterStreamName, OutputSpec<Keyed>>;
 
 /** Adds `<field>Iso` beside each epoch-millisecond field that holds a finite number. */

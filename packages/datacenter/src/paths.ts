@@ -70,3 +70,13 @@ export function pullRequestActivitiesPath(repository: RepositoryRef, pullRequest
 export function pullRequestCommitsPath(repository: RepositoryRef, pullRequestId: number): string {
   return `${pullRequestsPath(repository)}/${pullRequestId}/commits`;
 }
+
+/** `…/tags`. */
+export function tagsPath(repository: RepositoryRef): string {
+  return `${repositoryPath(repository.projectKey, repository.slug)}/tags`;
+}
+
+/** `…/commits/{commitId}`. */
+export function commitPath(repository: RepositoryRef, commitId: string): string {
+  return `${commitsPath(repository)}/${encodeURIComponent(commitId)}`;
+}

@@ -2,6 +2,7 @@
 import type { SourceDefinition } from '@bbsync/core';
 import type { DataCenterConfig } from './config.js';
 import { commitsStream } from './streams/commits.js';
+import { deploymentsStream } from './streams/deployments.js';
 import { projectsStream } from './streams/projects.js';
 import { pullRequestsStream } from './streams/pull-requests.js';
 import { repositoriesStream } from './streams/repositories.js';
@@ -9,5 +10,5 @@ import { usersStream } from './streams/users.js';
 
 export const dataCenterSource: SourceDefinition<DataCenterConfig> = {
   kind: 'datacenter',
-  streams: [projectsStream, repositoriesStream, usersStream, commitsStream, pullRequestsStream],
+  streams: [projectsStream, repositoriesStream, usersStream, commitsStream, pullRequestsStream, deploymentsStream],
 };

@@ -32,6 +32,14 @@ describe('verifyDataCenter', () => {
     expect(report.checks.every((check) => check.result === 'ok')).toBe(true);
   });
 
+  it('checks deployments on the tags listing and the timeline on the pull request listing (REPO_READ)', async () => {
+    const report = await verify(['admin'], ['deployments', 'pull_request_events']);
+    expect(report.ok).toBe(true);
+    expect(report.checks.find((check) => check.stream === 'deployments')).toMatchObject({ result: 'ok', requires: 'REPO_READ', endpoint: expect.stringMatching(/\/tags$/) });
+    expect(report.checks.find((check) => check.stream === 'pull_request_events')).toMatchObject({ result: 'ok', requires: 'REPO_READ', endpoint: expect.stringMatching(/\/pull-requests$/) });
+    expect(report.credentials[0]?.streams).toEqual(expect.arrayContaining(['deployments', 'pull_request_events']));
+  });
+
   it('reports invalid credentials on the identity check, without the secret', async () => {
     const report = await verify(['wrongPassword']);
     expect(report.ok).toBe(false);

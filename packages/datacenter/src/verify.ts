@@ -22,7 +22,7 @@ import type { DataCenterConfig } from './config.js';
 import { listing } from './listing.js';
 import { DATA_CENTER_STREAM_NAMES } from './outputs.js';
 import { repositoryName } from './partition.js';
-import {
+import { tagsPath,
   defaultBranchPath,
   PROJECTS_PATH,
   projectReposPath,
@@ -45,9 +45,11 @@ export const STREAM_REQUIREMENTS: Readonly<Record<string, string>> = {
   pull_requests: 'REPO_READ',
   pull_request_activities: 'REPO_READ',
   pull_request_commits: 'REPO_READ',
+  pull_request_events: 'REPO_READ',
+  deployments: 'REPO_READ',
 };
 
-const REPOSITORY_STREAMS = new Set(['repositories', 'commits', 'pull_requests', 'pull_request_activities', 'pull_request_commits']);
+const REPOSITORY_STREAMS = new Set(['repositories', 'commits', 'pull_requests', 'pull_request_activities', 'pull_request_commits', 'pull_request_events', 'deployments']);
 
 interface Probe {
   readonly result: VerificationCheck['result'];
@@ -157,11 +159,17 @@ async function verifyCredential(
       const url = defaultBranchPath(first);
       check('commits', `GET ${url}`, await probe(client, { url, expect: [204, 404], context: { ...context, stream: 'commits' } }), STREAM_REQUIREMENTS.commits);
     }
+    if (mine.includes('deployments')) {
+      const url = tagsPath(first);
+      check('deployments', `GET ${url}`, await probe(client, { url, query: { limit: 1 }, context: { ...context, stream: 'deployments' } }), STREAM_REQUIREMENTS.deployments);
+    }
     const wantsPullRequests = mine.some((stream) => stream.startsWith('pull_request'));
     if (wantsPullRequests) {
       const url = pullRequestsPath(first);
       const pulls = await probe(client, { url, query: { state: 'ALL', limit: 1 }, context: { ...context, stream: 'pull_requests' } });
       if (mine.includes('pull_requests')) check('pull_requests', `GET ${url}`, pulls, STREAM_REQUIREMENTS.pull_requests);
+      // Derived from what pull_requests reads: the same access.
+      if (mine.includes('pull_request_events')) check('pull_request_events', `GET ${url}`, pulls, STREAM_REQUIREMENTS.pull_request_events);
       const newest = pageValues(pulls.body)[0] as DcPullRequest | undefined;
       for (const [stream, path] of [
         ['pull_request_activities', newest && pullRequestActivitiesPath(first, newest.id)],

@@ -32,7 +32,8 @@ export async function verifyCommand(args: readonly string[], io: CommandIo): Pro
   const prepared = prepareSync(config);
   const redactor = new Redactor().addForms(prepared.secrets).addPartials(prepared.partialSecrets);
   const client = createClient(prepared);
-  const streams = config.streams ?? prepared.connector.streamNames;
+  // By default, what a sync would read: every stream but the opt-in ones.
+  const streams = config.streams ?? prepared.connector.source.streams.flatMap((definition) => definition.outputs).filter((output) => output.optIn !== true).map((output) => output.name);
   const report = await prepared.connector.verify(prepared.connectorConfig, client, prepared.credentials, streams);
   if (parsed.values.json) {
     io.terminal.out(redactor.redact(JSON.stringify(report, null, 2)));

@@ -9,6 +9,9 @@ export const CLOUD_STREAMS = [
   'pull_request_commits',
   'commit_details',
   'pipelines',
+  'environments',
+  'deployments',
+  'pull_request_events',
 ] as const;
 
 export type CloudStreamName = (typeof CLOUD_STREAMS)[number];
@@ -24,4 +27,7 @@ export const STREAM_SCOPES: Readonly<Record<CloudStreamName, string>> = {
   pull_request_commits: 'pullrequest',
   commit_details: 'pullrequest',
   pipelines: 'pipeline',
+  environments: 'pipeline',
+  deployments: 'pipeline',
+  pull_request_events: 'pullrequest',
 };

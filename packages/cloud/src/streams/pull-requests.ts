@@ -16,7 +16,7 @@
  * A first sync reads the whole feed instead of each pull request's activity and comments (one request per
  * 50 items rather than two per pull request), unless `startDate` bounds it.
  */
-import type { PartitionContext, StreamDefinition } from '@bbsync/core';
+import { pullRequestEventKey, type PartitionContext, type StreamDefinition } from '@bbsync/core';
 import type { CloudConfig } from '../config.js';
 import { COMMENT_FIELDS, objectFields, PULL_REQUEST_FIELDS } from '../fields.js';
 import { repositoryBase, requestContext, type RepositoryPartition } from '../partition.js';
@@ -25,6 +25,7 @@ import { project } from '../project.js';
 import type { CloudActivity, CloudPullRequest } from '../records.js';
 import { ApprovalTracker } from './pull-requests/approvals.js';
 import { activityRecord, commentRecord, readActivity, readComments, readCommits } from './pull-requests/children.js';
+import { approvalEventId, PULL_REQUEST_EVENTS, TimelineBuilder } from './pull-requests/events.js';
 import { MAX_HASHES, MAX_HEADS, type PullRequestsCursor } from './pull-requests/cursor.js';
 import { readActivityFeed, type FeedRead } from './pull-requests/feed.js';
 import { HashResolver } from './pull-requests/hashes.js';
@@ -58,6 +59,7 @@ export const pullRequestsStream: StreamDefinition<RepositoryPartition, PullReque
     { name: PULL_REQUEST_COMMENTS, primaryKey: commentKey },
     { name: PULL_REQUEST_COMMITS, primaryKey: pullRequestCommitKey },
     { name: COMMIT_DETAILS, primaryKey: commitKey },
+    { name: PULL_REQUEST_EVENTS, primaryKey: pullRequestEventKey, optIn: true },
   ],
   scope: 'repository',
   requires: 'pullrequest',
@@ -92,7 +94,12 @@ export const pullRequestsStream: StreamDefinition<RepositoryPartition, PullReque
     }
 
     const approvals = new ApprovalTracker(cursor?.approvals);
-    const noteApproval = async (pullRequestId: number, item: CloudActivity) => approvals.approved(pullRequestId, item);
+    // The timeline is derived from the items and commits read below: it costs no request.
+    const timeline = new TimelineBuilder(config.bots);
+    const noteApproval = async (pullRequestId: number, item: CloudActivity) => {
+      approvals.approved(pullRequestId, item);
+      timeline.item(pullRequestId, item);
+    };
     if (mode === 'children') {
       for (const { pullRequestId, item } of feed?.fresh ?? []) {
         if (ctx.wants(PULL_REQUEST_ACTIVITY)) await ctx.record(PULL_REQUEST_ACTIVITY, activityRecord(partition, pullRequestId, item));
@@ -109,14 +116,14 @@ export const pullRequestsStream: StreamDefinition<RepositoryPartition, PullReque
     for (const pullRequest of changed.values()) {
       const id = pullRequest.id;
       if (mode !== 'children') {
-        if (ctx.wants(PULL_REQUEST_ACTIVITY)) await readActivity(ctx, partition, base, id, (item) => noteApproval(id, item));
+        if (ctx.wants(PULL_REQUEST_ACTIVITY) || ctx.wants(PULL_REQUEST_EVENTS)) await readActivity(ctx, partition, base, id, (item) => noteApproval(id, item));
         if (ctx.wants(PULL_REQUEST_COMMENTS)) await readComments(ctx, partition, base, id);
       }
       const source = pullRequest.source?.commit?.hash;
       // Whether Bitbucket still lists this pull request's commits (unknown when they were not read: assume so).
       let commitsListed = true;
-      if (ctx.wants(PULL_REQUEST_COMMITS) && (cursor === undefined || source === undefined || heads[String(id)] !== source)) {
-        const hashes = await readCommits(ctx, partition, base, id);
+      if ((ctx.wants(PULL_REQUEST_COMMITS) || ctx.wants(PULL_REQUEST_EVENTS)) && (cursor === undefined || source === undefined || heads[String(id)] !== source)) {
+        const hashes = await readCommits(ctx, partition, base, id, (commit) => timeline.commit(id, commit));
         for (const hash of hashes ?? []) resolver.add(hash);
         commitsListed = hashes !== undefined && hashes.length > 0;
         if (source !== undefined) heads[String(id)] = source;
@@ -128,6 +135,7 @@ export const pullRequestsStream: StreamDefinition<RepositoryPartition, PullReque
       for (const key of approvals.withdrawn(pullRequest)) await deleteActivity(ctx, partition, pullRequest.id, key);
       await resolver.annotate(pullRequest, commitsListed);
       if (ctx.wants(PULL_REQUESTS)) await ctx.record(PULL_REQUESTS, { ...pullRequest, repository_uuid: partition.key });
+      if (ctx.wants(PULL_REQUEST_EVENTS)) for (const event of timeline.events(partition, pullRequest)) await ctx.record(PULL_REQUEST_EVENTS, event);
     }
     // Nothing else reads this repository's merge commits this run: free them.
     forgetMergeCommits(ctx.client, partition.key);
@@ -170,6 +178,8 @@ function recentlyUsed(earlier: readonly string[], used: readonly string[], limit
 /** A deletion marker for an activity item (a withdrawn approval), by the key the output uses. */
 async function deleteActivity(ctx: Ctx, partition: RepositoryPartition, pullRequestId: number, itemKey: string): Promise<void> {
   if (ctx.wants(PULL_REQUEST_ACTIVITY)) await ctx.deleted(PULL_REQUEST_ACTIVITY, `${partition.key}:${pullRequestId}:${itemKey}`);
+  const eventId = approvalEventId(itemKey);
+  if (eventId !== undefined && ctx.wants(PULL_REQUEST_EVENTS)) await ctx.deleted(PULL_REQUEST_EVENTS, `${partition.key}:${pullRequestId}:${eventId}`);
 }
 
 /**

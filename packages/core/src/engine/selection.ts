@@ -23,11 +23,12 @@ function connectorBug(message: string): BbsyncError {
 
 /**
  * Resolves the selected output streams to the definitions that write them. A definition runs when any of its
- * outputs is selected; workspace definitions that provide partitions always run (repository streams need them).
+ * outputs is selected (by default every output but the opt-in ones); workspace definitions that provide partitions always run (repository streams need them).
  * An unknown name is a `config_error` on `streams` listing the allowed names.
  */
 export function resolveSelection(source: SourceDefinition, streams: readonly string[] | undefined): Selection {
   const allOutputs: string[] = [];
+  const defaultOutputs: string[] = [];
   const definitionNames = new Set<string>();
   for (const definition of source.streams) {
     if (definitionNames.has(definition.name)) throw connectorBug(`two stream definitions are named ${JSON.stringify(definition.name)}`);
@@ -36,6 +37,7 @@ export function resolveSelection(source: SourceDefinition, streams: readonly str
       assertSafeStreamName(output.name);
       if (allOutputs.includes(output.name)) throw connectorBug(`two definitions write the output stream ${JSON.stringify(output.name)}`);
       allOutputs.push(output.name);
+      if (output.optIn !== true) defaultOutputs.push(output.name);
     }
   }
   const allowed = allOutputs.join(', ');
@@ -46,7 +48,7 @@ export function resolveSelection(source: SourceDefinition, streams: readonly str
       throw configError('streams', `unknown stream${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => JSON.stringify(name)).join(', ')}`, allowed);
     }
   }
-  const selected = new Set(streams ?? allOutputs);
+  const selected = new Set(streams ?? defaultOutputs);
   const definitions: PlannedDefinition[] = [];
   for (const definition of source.streams) {
     const outputs = definition.outputs.map((output) => output.name).filter((name) => selected.has(name));

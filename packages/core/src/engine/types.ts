@@ -10,6 +10,11 @@ export interface OutputSpec<R = any> {
   readonly name: string;
   /** The primary key of a record, as a string (e.g. a UUID, or `repoUuid:prId`). */
   readonly primaryKey: (record: R) => string;
+  /**
+   * Selected only when named in `streams`, never by default: for outputs that cost requests a run where
+   * nothing changed did not spend before, or whose first selection re-reads the partition. @default false
+   */
+  readonly optIn?: boolean | undefined;
 }
 
 /**

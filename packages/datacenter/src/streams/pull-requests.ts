@@ -75,7 +75,7 @@ export const PULL_REQUEST_OUTPUTS = ['pull_requests', 'pull_request_activities',
 
 export const pullRequestsStream: StreamDefinition<RepositoryPartition, PullRequestsCursor, DataCenterConfig> = {
   name: 'pull_requests',
-  outputs: [OUTPUTS.pull_requests, OUTPUTS.pull_request_activities, OUTPUTS.pull_request_commits],
+  outputs: [OUTPUTS.pull_requests, OUTPUTS.pull_request_activities, OUTPUTS.pull_request_commits, OUTPUTS.pull_request_events],
   scope: 'repository',
   requires: 'REPO_READ',
   async read(ctx: Context, partition: RepositoryPartition): Promise<PullRequestsCursor> {

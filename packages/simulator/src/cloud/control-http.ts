@@ -41,10 +41,15 @@ const POSITIONAL: Readonly<Record<string, readonly string[]>> = {
   flushWebhooks: [],
   redeliverWebhooks: [],
   truthIds: [],
+  startDeployPipeline: ['repo'],
+  addDeployment: ['repo'],
+  finishDeployment: ['repo', 'uuid', 'status'],
+  addBot: [],
+  setDeploymentOrder: [],
 };
 
 /** Positional methods whose options argument stays out when no other property is given. */
-const NO_OPTIONS = new Set(['advance', 'approvePullRequest', 'unapprovePullRequest', 'requestChanges', 'mergePullRequest', 'declinePullRequest', 'finishPipeline', 'removeMember', 'renameRepository', 'deleteRepository', 'revokeCredential']);
+const NO_OPTIONS = new Set(['advance', 'approvePullRequest', 'unapprovePullRequest', 'requestChanges', 'mergePullRequest', 'declinePullRequest', 'finishPipeline', 'finishDeployment', 'removeMember', 'renameRepository', 'deleteRepository', 'revokeCredential']);
 
 export function createCloudControlHandler(handle: () => CloudHandle, record: (method: string, path: string, status: number) => void): SimHandler {
   return async (request) => {

@@ -4,6 +4,7 @@ import type { SimClock } from '../clock.js';
 import type { Mount } from '../server.js';
 import { resolveSwitches } from '../switches.js';
 import { createCloudControl, type CloudControl } from './control.js';
+import { createDeploymentControl, type DeploymentControl } from './deployments-control.js';
 import { createCloudHandler } from './handler.js';
 import { mutateBetweenPages } from './mutate.js';
 import { generateCloudData } from './model/generate.js';
@@ -27,7 +28,7 @@ export interface CloudSimulatorOptions {
 }
 
 /** `handle.control` of the Cloud API: the control surface plus cheap truth identifiers. */
-export interface CloudControlHandle extends CloudControl {
+export interface CloudControlHandle extends CloudControl, DeploymentControl {
   /** Identifiers of the ground truth (cheap for large datasets). */
   truthIds(): CloudTruthIds;
 }
@@ -52,6 +53,7 @@ export function createCloudSimulator(options: CloudSimulatorOptions): CloudSimul
     repositoryUpdatedOnBumpedBy: switches.repositoryUpdatedOnBumpedBy,
     ...(options.workspace ? { workspace: options.workspace } : {}),
   });
+  data.deployments.now = () => options.clock.now();
   let hookCounter = 0;
   const webhooks = new WebhookRegistry(() => braceUuidOf(mixAll(options.seed, saltOf('hook')), hookCounter++));
   const state = new CloudState({
@@ -75,7 +77,7 @@ export function createCloudSimulator(options: CloudSimulatorOptions): CloudSimul
     state,
     handle(origin) {
       apiBase = `${origin}${prefix}`;
-      const controlHandle: CloudControlHandle = { ...control, truthIds: () => groundTruthIds(data) };
+      const controlHandle: CloudControlHandle = { ...control, ...createDeploymentControl(state, control), truthIds: () => groundTruthIds(data) };
       return {
         baseUrl: apiBase,
         workspace: data.workspace.slug,
@@ -111,6 +113,7 @@ export function countersOf(log: readonly RequestLogEntry[]): ReturnType<SimApiHa
 }
 
 export type { CloudControl } from './control.js';
+export type { DeploymentControl } from './deployments-control.js';
 export type { CloudTruth, CloudTruthIds, CloudObject } from './truth.js';
 export { pullRequestKey } from './truth.js';
 export type { WebhookDelivery, WebhookSubscription } from './webhooks.js';

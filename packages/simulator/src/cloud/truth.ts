@@ -5,11 +5,12 @@
  * Each kind is computed when first read (large datasets hold a million commits).
  */
 import { pullRequestEvents } from './model/activity.js';
-import { commitHash, defaultBranchCommits, pullRequestCommits } from './model/derive.js';
+import { commitHash, defaultBranchCommits, pipelineUuid, pullRequestCommits } from './model/derive.js';
 import type { CloudData, Member, RepositoryState } from './model/store.js';
-import { renderMembership } from './render/accounts.js';
+import { renderMembership, renderUser } from './render/accounts.js';
 import { renderCommit } from './render/commit.js';
 import type { RenderContext } from './render/context.js';
+import { deploymentsNewestFirst, renderDeployment, renderEnvironment, renderSteps } from './render/deployment.js';
 import { renderPipeline } from './render/pipeline.js';
 import { renderActivity, renderComment, renderPullRequest } from './render/pullrequest.js';
 import { renderRepository } from './render/repository.js';
@@ -40,6 +41,14 @@ export interface CloudTruth {
   readonly commits: Readonly<Record<string, readonly CloudObject[]>>;
   /** Pipelines by repository uuid, by build number. */
   readonly pipelines: Readonly<Record<string, readonly CloudObject[]>>;
+  /** Deployment environments by repository uuid, by rank (none where the repository has none). */
+  readonly environments: Readonly<Record<string, readonly CloudObject[]>>;
+  /** Deployments API records by repository uuid, newest first (none where the repository has no environments). */
+  readonly deployments: Readonly<Record<string, readonly CloudObject[]>>;
+  /** Pipeline steps by repository uuid, then pipeline uuid (`…/pipelines/{uuid}/steps`, in order). */
+  readonly pipelineSteps: Readonly<Record<string, Readonly<Record<string, readonly CloudObject[]>>>>;
+  /** Bot accounts (`app_user`), as embedded in activity. */
+  readonly bots: readonly CloudObject[];
 }
 
 /** Identifiers only (cheap even for `large`). */
@@ -121,6 +130,20 @@ export function groundTruth(ctx: RenderContext): CloudTruth {
     },
     get pipelines() {
       return lazy('pipelines', () => perRepository(data, (repo) => Array.from({ length: repo.pipelines.length }, (_, i) => renderPipeline(ctx, repo, i))));
+    },
+    get environments() {
+      return lazy('environments', () => perRepository(data, (repo) => data.deployments.of(repo).environments.map((environment) => renderEnvironment(ctx, repo, environment))));
+    },
+    get deployments() {
+      return lazy('deployments', () => perRepository(data, (repo) => deploymentsNewestFirst(ctx, repo).map((run) => renderDeployment(ctx, repo, run))));
+    },
+    get pipelineSteps() {
+      return lazy('pipelineSteps', () =>
+        perRepository(data, (repo) => Object.fromEntries(Array.from({ length: repo.pipelines.length }, (_, i) => [pipelineUuid(data, repo, i), renderSteps(ctx, repo, i)]))),
+      );
+    },
+    get bots() {
+      return lazy('bots', () => data.members.filter((m) => m.accountType === 'app_user').map((m) => renderUser(ctx, m)));
     },
   };
 }

@@ -8,6 +8,7 @@ import { logRows, resolveRevision } from './gitLog.js';
 import { branchRef, displayIdOf, PR_STATES, type ActivityRecord, type CommentRecord, type PullRequestRecord, type RepositoryRecord, type UserRecord } from './model.js';
 import type { TokenBuckets } from './rateLimit.js';
 import type { Shapes } from './shapes.js';
+import { renderTag } from './tags.js';
 import type { DataCenterControl, PullRequestSelector, RepoSelector, ReviewStatus } from './types.js';
 
 /** An activity before it gets its id and time. */
@@ -350,11 +351,30 @@ export function createControl(ds: Dataset, auth: AuthRegistry, shapes: () => Sha
       const idx = ds.users.length;
       const id = Math.max(0, ...ds.users.map((u) => u.id)) + 1;
       const password = o.password ?? `pw-${slug}-${rng.hex(8)}`;
-      const record: UserRecord = { idx, id, name: slug, slug, displayName: o.displayName ?? slug, emailAddress: o.emailAddress ?? `${slug}@example.com`, password, sysAdmin: o.sysAdmin ?? false, deleted: false };
+      const record: UserRecord = { idx, id, name: slug, slug, displayName: o.displayName ?? slug, emailAddress: o.emailAddress ?? `${slug}@example.com`, password, sysAdmin: o.sysAdmin ?? false, deleted: false, ...(o.service === true ? { service: true } : {}) };
       ds.users.push(record);
       for (const key of o.projects ?? []) ds.project(key)?.writers.add(idx);
       const credential: SimCredential = { description: auth.labelForUser(idx), config: { username: slug, password }, scopes: record.sysAdmin ? ['SYS_ADMIN'] : ['LICENSED_USER'] };
       return { user: shapes().user(record), credential };
+    },
+
+    createTag(o) {
+      const r = repo(o);
+      const row = o.at === undefined ? ds.defaultTip(r) : resolveRevision(ds, r, o.at);
+      if (row < 0) throw new ControlError(404, `No revision ${o.at ?? 'default branch'} in ${r.slug}.`);
+      const tags = ds.tags.of(r);
+      const existing = tags.findIndex((tag) => tag.name === o.name);
+      if (existing >= 0) tags.splice(existing, 1);
+      const tag = { name: o.name, commit: row, annotated: o.annotated ?? false };
+      tags.push(tag);
+      return renderTag(ds, r, tag);
+    },
+
+    deleteTag(o) {
+      const tags = ds.tags.of(repo(o));
+      const existing = tags.findIndex((tag) => tag.name === o.name);
+      if (existing < 0) throw new ControlError(404, `No tag ${o.name}.`);
+      tags.splice(existing, 1);
     },
 
     removeUser(o) {

@@ -1,5 +1,6 @@
 import type { SimClock } from '../clock.js';
 import { CommitStore, PullRequestStore, type ProjectRecord, type RepositoryRecord, type UserRecord } from './model.js';
+import { TagStore } from './tags.js';
 
 /** Activity and comment ids of derived pull requests are `row * ID_STRIDE + k`, so they are unique without storage. */
 export const ID_STRIDE = 128;
@@ -11,6 +12,8 @@ export class Dataset {
   readonly repositories: RepositoryRecord[] = [];
   readonly commits: CommitStore;
   readonly pullRequests = new PullRequestStore();
+  /** Tags per repository (./tags.ts). */
+  readonly tags = new TagStore();
   /** Pull request rows below this are derived from the seed; rows above were created by the control API. */
   generatedPullRequests = 0;
   /** Users that existed at generation: derived records only ever name these, so adding users shifts nothing. */

@@ -7,6 +7,7 @@ import type { SimSize } from '../api.js';
 import type { SimClock } from '../clock.js';
 import { Rng } from '../rng.js';
 import { Dataset } from './dataset.js';
+import { generateTags } from './tags.js';
 import { branchRef, type PersonCode, type PullRequestState, type RepositoryRecord } from './model.js';
 import { pullRequestBranch } from './names.js';
 import { EXTERNAL_AUTHORS, FIRST_NAMES, LAST_NAMES, PROJECT_WORDS, REPO_WORDS } from './words.js';
@@ -29,6 +30,10 @@ export function generateDataset(seed: number, size: SimSize, clock: SimClock): D
     }
   }
   ds.sealGeneration();
+  generateTags(ds);
+  // A service user (a CI bot), after sealing: derived records name only the users before it. It comments and
+  // approves through the control API.
+  ds.users.push({ idx: ds.users.length, id: Math.max(...ds.users.map((u) => u.id)) + 1, name: 'ci-bot', slug: 'ci-bot', displayName: 'CI Bot', emailAddress: 'ci-bot@example.com', password: `pw-ci-bot-${rng.fork('bot').hex(8)}`, sysAdmin: false, deleted: false, service: true });
   return ds;
 }
 

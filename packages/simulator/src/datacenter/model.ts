@@ -20,6 +20,8 @@ export interface UserRecord {
   sysAdmin: boolean;
   /** Deleted users vanish from `/users`; their commits fall back to raw git author data. */
   deleted: boolean;
+  /** A service user (`type: SERVICE`): bots, integrations. */
+  readonly service?: boolean;
 }
 
 export interface ProjectRecord {

@@ -3,7 +3,7 @@ import type { EndpointHandler } from './endpoints/context.js';
 import { applicationProperties, getProject, getRepository, getUser, listProjectRepositories, listProjects, listRepositories, listUsers } from './endpoints/projects.js';
 import { getPullRequest, listActivities, listParticipants, listPullRequestCommits, listPullRequests } from './endpoints/pullRequests.js';
 import { listProjectUserPermissions, listPullRequestChanges, pullRequestDiffJson, pullRequestDiffText } from './endpoints/diffs.js';
-import { getCommit, getDefaultBranch, getDefaultBranchRef, listBranches, listCommits } from './endpoints/refs.js';
+import { getCommit, getDefaultBranch, getDefaultBranchRef, listBranches, listCommits, listTags } from './endpoints/refs.js';
 
 const REPO = '/projects/{projectKey}/repos/{repositorySlug}';
 
@@ -24,6 +24,7 @@ const TABLE: readonly (readonly [string, EndpointHandler])[] = [
   [`${REPO}/default-branch`, getDefaultBranchRef],
   [`${REPO}/branches/default`, getDefaultBranch],
   [`${REPO}/branches`, listBranches],
+  [`${REPO}/tags`, listTags],
   [`${REPO}/commits`, listCommits],
   [`${REPO}/commits/{commitId}`, getCommit],
   [`${REPO}/pull-requests`, listPullRequests],

@@ -78,7 +78,7 @@ export class Shapes {
       displayName: u.displayName,
       id: u.id,
       slug: u.slug,
-      type: 'NORMAL',
+      type: u.service === true ? 'SERVICE' : 'NORMAL',
       ...this.avatar(`${this.base}/users/${u.slug}/avatar.png`),
       links: { self: [{ href: `${this.base}/users/${u.slug}` }] },
     };

@@ -7,6 +7,7 @@ import { pullRequestRecord } from './derive.js';
 import { logRows } from './gitLog.js';
 import { displayIdOf } from './model.js';
 import type { Shapes } from './shapes.js';
+import { orderedTags, renderTag } from './tags.js';
 import type { DataCenterTruth } from './types.js';
 
 export function groundTruth(ds: Dataset, shapes: Shapes): DataCenterTruth {
@@ -52,6 +53,7 @@ export function groundTruth(ds: Dataset, shapes: Shapes): DataCenterTruth {
     }
     return out;
   });
+  lazy('tags', () => Object.fromEntries(repositories.map((r) => [r.id, orderedTags(ds, r, 'MODIFICATION').map((tag) => renderTag(ds, r, tag))])));
   lazy('users', () => ds.users.filter((u) => !u.deleted).sort((a, b) => compareText(a.name, b.name)).map((u) => shapes.user(u)));
   return truth;
 }

@@ -73,8 +73,11 @@ export interface DataCenterControl {
   declinePullRequest(o: PullRequestSelector & { user?: string }): RestPullRequest;
   reopenPullRequest(o: PullRequestSelector & { user?: string }): RestPullRequest;
   /** Adds a user; `projects` are project keys the user may write to. Returns the user and a Basic credential. */
-  addUser(o: { slug: string; displayName?: string; emailAddress?: string; password?: string; sysAdmin?: boolean; projects?: string[] }): { user: RestApplicationUser; credential: SimCredential };
+  addUser(o: { slug: string; displayName?: string; emailAddress?: string; password?: string; sysAdmin?: boolean; projects?: string[]; service?: boolean }): { user: RestApplicationUser; credential: SimCredential };
   removeUser(o: { slug: string }): void;
+  /** Creates (or moves) a tag at a revision (default: the default branch's tip). */
+  createTag(o: RepoSelector & { name: string; at?: string; annotated?: boolean }): Record<string, unknown>;
+  deleteTag(o: RepoSelector & { name: string }): void;
   /** Creates an HTTP access token; returns a credential whose description is `label`. */
   createToken(o: { label: string; kind: 'personal' | 'project' | 'repository'; user?: string; projectKey?: string; slug?: string; projectPermission?: 'PROJECT_READ' | 'PROJECT_WRITE' | 'PROJECT_ADMIN' | null; repositoryPermission?: 'REPO_READ' | 'REPO_WRITE' | 'REPO_ADMIN' | null }): SimCredential;
   revokeToken(o: { label: string }): void;
@@ -100,4 +103,6 @@ export interface DataCenterTruth {
   /** Pull request commits by `${repositoryId}/${pullRequestId}`, newest first (absent when they are gone). */
   readonly prCommits: Record<string, RestCommit[]>;
   readonly users: RestApplicationUser[];
+  /** Tags by repository id, as `/tags` lists them (MODIFICATION order: newest commit first). */
+  readonly tags: Record<number, Record<string, unknown>[]>;
 }

@@ -67,8 +67,14 @@ export async function readComments(ctx: Ctx, partition: RepositoryPartition, bas
   }
 }
 
-/** Reads a pull request's commits; returns their full hashes (newest first), or undefined when the branch is gone (404). */
-export async function readCommits(ctx: Ctx, partition: RepositoryPartition, base: string, id: number): Promise<string[] | undefined> {
+/** Reads a pull request's commits (each also handed to `onCommit`); returns their full hashes (newest first), or undefined when the branch is gone (404). */
+export async function readCommits(
+  ctx: Ctx,
+  partition: RepositoryPartition,
+  base: string,
+  id: number,
+  onCommit: (commit: CloudCommit) => void = () => {},
+): Promise<string[] | undefined> {
   const hashes: string[] = [];
   let pages = 0;
   for await (const page of listPages<CloudCommit>(
@@ -85,6 +91,7 @@ export async function readCommits(ctx: Ctx, partition: RepositoryPartition, base
     pages++;
     for (const commit of page.items) {
       hashes.push(commit.hash);
+      onCommit(commit);
       await ctx.record(PULL_REQUEST_COMMITS, { ...commit, repository_uuid: partition.key, pull_request_id: id });
     }
   }

@@ -65,6 +65,7 @@ export function generatedEvents(data: CloudData, repo: RepositoryState, index: n
   }
   commentTimes.sort((a, b) => a - b);
   for (let j = 0; j < comments; j++) {
+    // Members at generation only: members and bots added later must not rewrite generated history.
     const user = rng.chance(0.15) ? rng.int(0, memberCount - 1) : at(people, rng.int(0, people.length - 1));
     const inline = rng.chance(0.4) ? { path: at(FILE_PATHS, rng.int(0, 99)), to: rng.int(1, 400) } : undefined;
     const parentPick = rng.int(0, Math.max(0, j - 1));

@@ -6,6 +6,8 @@ import type { SimSize } from '../../api.js';
 import { Rng } from '../../rng.js';
 import { braceUuidOf, hexOf, mixAll, plainUuidOf, saltOf } from './hash.js';
 import { countGeneratedComments, generatedEvents } from './activity.js';
+import { generateBotActivity } from './bots.js';
+import { DeploymentWorld, generateDeployments } from './deployments.js';
 import {
   CommitKind,
   CommitStore,
@@ -56,6 +58,7 @@ export function generateCloudData(options: GenerateOptions): CloudData {
     generatedMembers: members.length,
     maxGeneratedComments: size.pullRequestsPerRepo > 60 ? 3 : 5,
     generatedAt: options.generatedAt,
+    deployments: new DeploymentWorld(),
   };
   let nextCommentId = 100_000_000 + (seed % 1000) * 1000;
   const names = repositoryNames(size.repositories);
@@ -71,6 +74,8 @@ export function generateCloudData(options: GenerateOptions): CloudData {
     data.repositories.push(repo);
   }
   data.nextCommentId = nextCommentId + 1000;
+  generateDeployments(data);
+  generateBotActivity(data);
   return data;
 }
 

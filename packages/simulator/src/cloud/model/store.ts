@@ -3,6 +3,7 @@
  * from these columns and the seed on demand (see ../render).
  */
 import { Column } from './columns.js';
+import type { DeploymentWorld } from './deployments.js';
 
 /** Commit kinds: a plain default-branch commit, a pull request's source commit, or a merge commit. */
 export const CommitKind = { Plain: 0, Side: 1, Merge: 2 } as const;
@@ -177,6 +178,8 @@ export interface Member {
   readonly isAdmin: boolean;
   /** Still a member of the workspace (removed members keep authoring old pull requests). */
   active: boolean;
+  /** `app_user`: a bot (an access token's or an app's account); never a workspace member (see ./bots.ts). */
+  readonly accountType?: 'app_user';
 }
 
 export interface Project {
@@ -237,4 +240,6 @@ export interface CloudData {
   readonly maxGeneratedComments: number;
   /** Simulated time (ms) the dataset was generated at: generated records are older. */
   readonly generatedAt: number;
+  /** Environments, deployments, pipeline steps and custom pipelines (./deployments.ts). */
+  readonly deployments: DeploymentWorld;
 }

@@ -4,6 +4,7 @@ import { AVATARS, WEB, encodeUuid, isoMicros, link, type RenderContext } from '.
 
 /** A user as embedded in other objects (author, reviewers, membership.user). */
 export function renderUser(ctx: RenderContext, member: Member): Record<string, unknown> {
+  if (member.accountType === 'app_user') return renderAppUser(ctx, member);
   return {
     display_name: member.displayName,
     links: {
@@ -15,6 +16,23 @@ export function renderUser(ctx: RenderContext, member: Member): Record<string, u
     uuid: member.uuid,
     account_id: member.accountId,
     nickname: member.nickname,
+  };
+}
+
+/** A bot (spec `app_user`: `account_id`, `account_status`, `kind`); it has no nickname. */
+function renderAppUser(ctx: RenderContext, member: Member): Record<string, unknown> {
+  return {
+    display_name: member.displayName,
+    links: {
+      self: link(`${ctx.api}/users/${encodeUuid(member.uuid)}`),
+      avatar: link(`${AVATARS}/initials/BOT-3.png`),
+      html: link(`${WEB}/${encodeUuid(member.uuid)}/`),
+    },
+    type: 'app_user',
+    uuid: member.uuid,
+    account_id: member.accountId,
+    account_status: 'active',
+    kind: 'access_token',
   };
 }
 

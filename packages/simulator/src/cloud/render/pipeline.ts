@@ -1,4 +1,5 @@
 /** Pipeline objects. */
+import { planOf } from '../model/deployments.js';
 import { commitHash, prBranch, pipelineUuid } from '../model/derive.js';
 import { PIPELINE_RESULTS, type RepositoryState } from '../model/store.js';
 import { renderUser } from './accounts.js';
@@ -57,7 +58,7 @@ export function renderPipeline(ctx: RenderContext, repo: RepositoryState, index:
       type: 'pipeline_ref_target',
       ref_type: 'branch',
       ref_name: branch,
-      selector: branch === repo.mainbranch ? { type: 'branches', pattern: branch } : { type: 'default' },
+      selector: selectorOf(ctx, repo, index, branch),
       commit: {
         type: 'commit',
         hash,
@@ -74,4 +75,11 @@ export function renderPipeline(ctx: RenderContext, repo: RepositoryState, index:
   };
   if (completed > 0) pipeline['completed_on'] = isoMillis(completed);
   return pipeline;
+}
+
+/** A custom pipeline (`pipelines: custom: deploy-prod:`) is selected by name; others by branch pattern or default. */
+function selectorOf(ctx: RenderContext, repo: RepositoryState, index: number, branch: string): Record<string, unknown> {
+  const custom = planOf(ctx.data.deployments, repo, index).custom;
+  if (custom !== undefined) return { type: 'custom', pattern: custom };
+  return branch === repo.mainbranch ? { type: 'branches', pattern: branch } : { type: 'default' };
 }

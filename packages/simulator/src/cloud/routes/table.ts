@@ -5,6 +5,7 @@ import type { Call } from '../http/call.js';
 import { getCommit, listCommits } from './commits.js';
 import { pullRequestDiffstat, repositoryDiffstat } from './diffstat.js';
 import { getWorkspace, gone, listUserWorkspaces } from './discovery.js';
+import { getDeployment, listDeployments, listEnvironments, listSteps } from './deployments.js';
 import { getPipeline, listPipelines } from './pipelines.js';
 import {
   PULL_REQUEST_LIST_HIDDEN,
@@ -49,6 +50,10 @@ export const ROUTES: readonly Route[] = [
   { method: 'GET', template: `${R}/refs/branches/{name+}`, scope: SCOPES.repository, resource: 'api', handler: getBranch },
   { method: 'GET', template: `${R}/pipelines`, scope: SCOPES.pipeline, resource: 'api', handler: listPipelines },
   { method: 'GET', template: `${R}/pipelines/{uuid}`, scope: SCOPES.pipeline, resource: 'api', handler: getPipeline },
+  { method: 'GET', template: `${R}/pipelines/{uuid}/steps`, scope: SCOPES.pipeline, resource: 'api', handler: listSteps },
+  { method: 'GET', template: `${R}/environments`, scope: SCOPES.pipeline, resource: 'api', handler: listEnvironments },
+  { method: 'GET', template: `${R}/deployments`, scope: SCOPES.pipeline, resource: 'api', handler: listDeployments },
+  { method: 'GET', template: `${R}/deployments/{uuid}`, scope: SCOPES.pipeline, resource: 'api', handler: getDeployment },
   { method: 'GET', template: '/workspaces/{ws}/members', scope: SCOPES.account, resource: 'api', hidden: MEMBER_LIST_HIDDEN, handler: listMembers },
   { method: 'GET', template: '/workspaces/{ws}/hooks', scope: SCOPES.webhook, resource: 'webhooks', handler: listHooks },
   { method: 'POST', template: '/workspaces/{ws}/hooks', scope: SCOPES.webhookWrite, resource: 'webhooks', handler: createHook },

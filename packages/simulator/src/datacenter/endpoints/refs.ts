@@ -3,6 +3,7 @@ import { dcErrors } from '../errors.js';
 import { logRows, resolveRevision, type MergesFilter } from '../gitLog.js';
 import { displayIdOf } from '../model.js';
 import { pageOf, pageRequest } from '../paging.js';
+import { orderedTags, renderTag } from '../tags.js';
 import type { RestPage } from '../rest.js';
 import { enumParam, flag, requireRepository, type EndpointContext, type EndpointResult } from './context.js';
 
@@ -87,4 +88,13 @@ export function getCommit(ctx: EndpointContext): EndpointResult {
   const row = ctx.ds.commits.find(repository, id);
   if (row < 0) throw dcErrors.noSuchCommit(id, repository.slug);
   return { body: ctx.shapes.commit(row, true) };
+}
+
+/** GET …/tags: `filterText` (substring of the name), `orderBy` (ALPHABETICAL | MODIFICATION, default MODIFICATION: newest commit first). */
+export function listTags(ctx: EndpointContext): EndpointResult {
+  const repository = requireRepository(ctx);
+  const filterText = (ctx.query.get('filterText') ?? '').toLowerCase();
+  const orderBy = enumParam(ctx.query, 'orderBy', ['ALPHABETICAL', 'MODIFICATION'] as const, 'MODIFICATION');
+  const tags = orderedTags(ctx.ds, repository, orderBy).filter((tag) => tag.name.toLowerCase().includes(filterText));
+  return { body: pageOf(tags, pageRequest(ctx.query, ctx.switches.dataCenterMaxLimit.default), (tag) => renderTag(ctx.ds, repository, tag)) };
 }
