@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CredentialConfig } from '@bbsync/core';
 import { spawnNode, supportFile, type ChildRun } from './child-node.js';
-import { loadConnector } from './connectors.js';
 import { loadCore } from './parts.js';
 import { startProxy } from './proxy.js';
 import type { Simulator } from './sim-types.js';
@@ -72,12 +71,14 @@ export async function mergedDiff(
   only?: readonly string[],
 ): Promise<TruthDiff & { duplicates: string[]; counts: Record<string, number> }> {
   const core = await loadCore();
-  const connector = await loadConnector(api);
   await core.mergeRuns({ inputs: runDirs.filter((dir) => existsSync(dir)), outputDir });
-  const { records, duplicates } = await actualRecords(core.readRecords, outputDir);
-  const expected = expectedRecords(api, sim, connector);
-  if (only !== undefined) for (const stream of [...expected.keys()]) if (!only.includes(stream)) expected.delete(stream);
-  const diff = diffRecords(expected, records);
+  const { records, duplicates } = await actualRecords(api, core.readRecords, outputDir);
+  const expected = await expectedRecords(api, sim);
+  if (only !== undefined) {
+    for (const stream of [...expected.records.keys()]) if (!only.includes(stream)) expected.records.delete(stream);
+    for (const stream of [...records.keys()]) if (!only.includes(stream)) records.delete(stream);
+  }
+  const diff = diffRecords(api, expected, records);
   const counts = Object.fromEntries([...records].map(([stream, keyed]) => [stream, keyed.size]));
   return { ...diff, duplicates, counts };
 }
