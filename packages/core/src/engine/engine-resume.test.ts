@@ -103,7 +103,7 @@ class CheckingStore extends MemoryStateStore {
   runDirs: string[] = [];
   crashAtCommit: number | undefined;
   /** Commits attempted so far (over every run). */
-  commits = 0;
+  commitAttempts = 0;
   readonly #plan: readonly (readonly SourceEvent[])[];
 
   constructor(plan: readonly (readonly SourceEvent[])[]) {
@@ -142,8 +142,8 @@ class CheckingStore extends MemoryStateStore {
   }
 
   override async commit(stream: string, key: string, cursor: unknown, partition?: unknown, outputs?: readonly string[]): Promise<void> {
-    this.commits += 1;
-    if (this.commits === this.crashAtCommit) throw new Error('crash between flush and commit');
+    this.commitAttempts += 1;
+    if (this.commitAttempts === this.crashAtCommit) throw new Error('crash between flush and commit');
     if (stream === 'items') {
       const durable = this.#durableEvents();
       const events = this.#plan[Number(key.slice(1))] ?? [];
@@ -182,7 +182,7 @@ describe('runSync crash and resume', () => {
               writes += 1;
               if (mode === 'signal' && writes === interruptAt) controller.abort();
             });
-            state.crashAtCommit = mode === 'crash-at-commit' ? state.commits + interruptAt + 1 : undefined;
+            state.crashAtCommit = mode === 'crash-at-commit' ? state.commitAttempts + interruptAt + 1 : undefined;
             const runDir = freshDir();
             state.runDirs.push(runDir);
             const interrupted = await runSync({ source, config: {}, client, state, outputDir: runDir, signal: controller.signal, concurrency, clock: new ManualClock(), gzip: false });
