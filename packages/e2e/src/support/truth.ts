@@ -13,6 +13,9 @@ import type { ApiObject, CloudTruth, DataCenterTruth, Simulator } from './sim-ty
 import type { ApiKind } from './sync-job.js';
 import { cloudKey, cloudRecord, dataCenterKey, dataCenterRecord } from './expected-output.js';
 
+/** The reserved stream of partition tombstones (core's DELETED_PARTITIONS_STREAM, restated: the oracle names it itself). */
+const DELETED_PARTITIONS = '_deleted_partitions';
+
 /** Records per output stream, by the oracle's own key. */
 export type KeyedRecords = Map<string, Map<string, ApiObject>>;
 
@@ -57,8 +60,15 @@ export interface CloudCommitIndex {
   readonly known: Map<string, Set<string>>;
 }
 
+export interface ExpectedOutput {
+  readonly records: KeyedRecords;
+  readonly commits: CloudCommitIndex;
+  /** Partition keys of the live repositories (Cloud uuid, Data Center id): no tombstone may name one. */
+  readonly liveRepositories: ReadonlySet<string>;
+}
+
 /** The ground truth of `api` as the records a full sync must write, with the Cloud commit index. */
-export async function expectedRecords(api: ApiKind, sim: Simulator): Promise<{ records: KeyedRecords; commits: CloudCommitIndex }> {
+export async function expectedRecords(api: ApiKind, sim: Simulator): Promise<ExpectedOutput> {
   const records: KeyedRecords = new Map();
   const known = new Map<string, Set<string>>();
   const learn = (repo: string, hash: unknown) => {
@@ -116,7 +126,8 @@ export async function expectedRecords(api: ApiKind, sim: Simulator): Promise<{ r
     for (const [repo, pr, item] of perPullRequest(truth.activities, '/')) add('pull_request_activities', item, { repositoryId: Number(repo), pullRequestId: Number(pr) });
     for (const [repo, pr, item] of perPullRequest(truth.prCommits, '/')) add('pull_request_commits', item, { repositoryId: Number(repo), pullRequestId: Number(pr) });
   }
-  return { records, commits: { known } };
+  const repositories = api === 'cloud' ? sim.cloud.groundTruth().repositories.map((r) => String(r.uuid)) : sim.datacenter.groundTruth().repositories.map((r) => String(r.id));
+  return { records, commits: { known }, liveRepositories: new Set(repositories) };
 }
 
 /** Reads a merged snapshot (or run folder) into records keyed by the oracle; a key seen twice in one stream is a duplicate. */
@@ -153,7 +164,7 @@ export interface TruthDiff {
 const LIMIT = 20;
 
 /** Differences between expected and actual records (at most 20 of each kind). */
-export function diffRecords(api: ApiKind, expected: { records: KeyedRecords; commits: CloudCommitIndex }, actual: KeyedRecords): TruthDiff {
+export function diffRecords(api: ApiKind, expected: ExpectedOutput, actual: KeyedRecords): TruthDiff {
   const missing: string[] = [];
   const unexpected: string[] = [];
   const stale: string[] = [];
@@ -181,7 +192,12 @@ export function diffRecords(api: ApiKind, expected: { records: KeyedRecords; com
     }
     for (const key of got.keys()) if (!records.has(key)) push(unexpected, `${stream} ${key}`);
   }
-  const uncompared = [...actual.keys()].filter((stream) => !expected.records.has(stream));
+  // Tombstones of deleted repositories: each names a repository that is gone and the output it was deleted from.
+  const tombstones = actual.get(DELETED_PARTITIONS) ?? new Map<string, ApiObject>();
+  for (const [key, tombstone] of tombstones) {
+    if (expected.liveRepositories.has(String(tombstone.partition)) || tombstone.deletedFrom !== 'repositories') push(unexpected, `${DELETED_PARTITIONS} ${key} ${JSON.stringify(tombstone)}`);
+  }
+  const uncompared = [...actual.keys()].filter((stream) => !expected.records.has(stream) && stream !== DELETED_PARTITIONS);
   // Every Cloud stream has a spec (commit_details included); one without is a new output the oracle must learn.
   for (const stream of uncompared) push(unexpected, `${stream} (an output the oracle has no spec for)`);
   return { missing, unexpected, stale, uncompared };
