@@ -1,8 +1,7 @@
 // Sums every package's vitest JSON report into one plain closing line ("N passed, N failed"), so a CI log
 // shows at a glance how many tests ran across the monorepo. Exits non-zero if any failed, none ran, a package's
-// tests left no report, or a test
-// CI is meant to run was skipped: a suite that skips itself when something is missing (the bundled action, the
-// built packages) would otherwise turn a broken build into a green run.
+// tests left no report, or a test CI is meant to run was skipped: a suite that skips itself when something is
+// missing (the bundled action, the built packages) would otherwise turn a broken build into a green run.
 import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -117,9 +117,7 @@ describeKills(`SIGKILL on request arrivals and on the write path, data changed b
           const kill = drawKill(random, api, run === 1);
           const child = startChildSync(job(api, proxy.origin, dir, run), kill.kind === 'write' ? kill.at : undefined);
           if (kill.kind === 'request') arm(kill.n, () => child.run.child.kill('SIGKILL'));
-          const t0 = Date.now();
           const result = await child.done;
-          if (process.env.DEBUG_KILLS) console.log(api, chain, run, Date.now() - t0, result.signal);
           const where = kill.kind === 'request' ? `request ${kill.n}` : kill.at;
           if (result.signal === 'SIGKILL') {
             landed += 1;
@@ -137,10 +135,7 @@ describeKills(`SIGKILL on request arrivals and on the write path, data changed b
         const last = await startChildSync(job(api, proxy.origin, dir, run)).done;
         expect(last.outcome?.status, `${REPLAY} chain ${chain}: ${history.join('; ')}: ${last.stdout}${last.stderr}`).toBe('complete');
         const runDirs = Array.from({ length: run }, (_, index) => join(dir, `run-${index + 1}`));
-        if (process.env.DEBUG_KILLS) console.log(api, chain, 'HISTORY', JSON.stringify(history));
-        const t1 = Date.now();
         const diff = await mergedDiff(api, sim, runDirs, join(dir, 'merged'));
-        if (process.env.DEBUG_KILLS) console.log(api, chain, 'merge+oracle', Date.now() - t1);
         expect({ seed: SEED, chain, history, ...cleanDiff(diff) }).toEqual({ seed: SEED, chain, history, ...NO_DIFFERENCE });
       } finally {
         await proxy.close();
