@@ -27,6 +27,7 @@ function put(into: KeyedRecords, stream: string, key: string, record: ApiObject)
 
 /** The oracle's key of a record of `api`. */
 export function recordKey(api: ApiKind, stream: string, record: ApiObject): string {
+  if (stream === DELETED_PARTITIONS) return String(record.partition);
   return api === 'cloud' ? cloudKey(stream, record) : dataCenterKey(stream, record);
 }
 
