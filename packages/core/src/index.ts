@@ -34,6 +34,7 @@ export { shardOf } from './engine/shard.js';
 export { FileStateStore, type FileStateStoreOptions } from './state/file-state-store.js';
 export { MemoryStateStore, type MemoryStateStoreOptions } from './state/memory-state-store.js';
 export { writeFileAtomic, syncDir, type DurableFileData, type FileOps } from './state/durable-file.js';
+export { KILL_AT_VARIABLE, KILL_POINTS, type KillPoint } from './state/kill-points.js';
 export { mergeRuns, type MergeOptions, type SnapshotManifest, type SnapshotStreamCounts } from './output/merge.js';
 export { readRecords, listSegments, type SegmentFile } from './output/read-records.js';
 export * from './output/run-writer.js';

@@ -13,7 +13,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './support/cli.js';
-import { loadConnector } from './support/connectors.js';
 import { APIS, NO_DIFFERENCE, UNLIMITED_RATES, cleanDiff, connectorSetup, scratchDir, startChildSync } from './support/harness.js';
 import { loadCore, startSimulator } from './support/parts.js';
 import { startProxy } from './support/proxy.js';
@@ -156,13 +155,12 @@ describe('merge folds run folders by their start, a killed later run included', 
     // As a shell expands runs/*: name order, which here is also start order; then shuffled: the order given must not matter.
     const folders = ['run-1', 'run-2', 'run-3'].map((name) => join(runs, name));
     const core = await loadCore();
-    const connector = await loadConnector(api);
     for (const [index, order] of [folders, [folders[2], folders[0], folders[1]] as string[]].entries()) {
       const out = join(root, `merged-${index}`);
       const merged = await runCli(['merge', '--out', out, ...order], {}, root);
       expect(merged.code, merged.stdout + merged.stderr).toBe(0);
-      const { records, duplicates } = await actualRecords(core.readRecords, out);
-      const diff = diffRecords(expectedRecords(api, sim, connector), records);
+      const { records, duplicates } = await actualRecords(api, core.readRecords, out);
+      const diff = diffRecords(api, await expectedRecords(api, sim), records);
       expect(cleanDiff({ ...diff, duplicates })).toEqual(NO_DIFFERENCE);
       // And what the diff proves, said plainly: the deleted repository and its children are gone, the rename and every retitle kept.
       const titles = [...(records.get('pull_requests')?.values() ?? [])].map((pr) => (pr as { title?: string }).title ?? '');

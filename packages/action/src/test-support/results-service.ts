@@ -34,8 +34,13 @@ export interface ArtifactEntry {
   hash: string | undefined;
 }
 
-/** `ok` serves; `down` answers every call with a non-retryable 501 (so tests do not sit through the clients' 5xx backoff). */
-export type ServiceMode = 'ok' | 'down';
+/**
+ * `ok` serves; `down` answers every call with a non-retryable 501 (so tests do not sit through the clients' 5xx
+ * backoff); `unavailable` answers 503 (retried by the clients, then given up); `reset` drops the connection
+ * without an answer (what a refused or broken connection looks like to the client); `hang` accepts the request
+ * and never answers.
+ */
+export type ServiceMode = 'ok' | 'down' | 'unavailable' | 'reset' | 'hang';
 
 export interface ResultsService {
   /** http://127.0.0.1:PORT/ (ACTIONS_RESULTS_URL and GITHUB_API_URL). */
@@ -226,6 +231,12 @@ export async function startResultsService(): Promise<ResultsService> {
         res.end(payload);
       };
       try {
+        const isCacheCall = url.pathname.startsWith(CACHE) || url.pathname.startsWith('/blob/cache/');
+        const isArtifactCall = url.pathname.startsWith(ARTIFACT) || url.pathname.startsWith('/blob/artifacts/');
+        const mode = isCacheCall ? service.cacheMode : isArtifactCall ? service.artifactMode : 'ok';
+        if (mode === 'hang') return;
+        if (mode === 'reset') return void req.socket.destroy();
+        if (mode === 'unavailable') return json(503, { code: 'unavailable', msg: 'service unavailable (test)' });
         if (url.pathname.startsWith(CACHE) || url.pathname.startsWith(ARTIFACT)) {
           const isCache = url.pathname.startsWith(CACHE);
           if ((isCache ? service.cacheMode : service.artifactMode) === 'down') return json(501, { code: 'unimplemented', msg: 'service down (test)' });

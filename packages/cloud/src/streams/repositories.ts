@@ -68,7 +68,17 @@ export const repositoriesStream: StreamDefinition<PartitionDescriptor, Repositor
       },
       { kind: 'repositories', key: (repository) => repository.uuid },
     );
+    // Repositories a committed cursor names. One that is not named yet is first committed as known (before its
+    // row is written or its partition provided, whose streams may write while the listing goes on): a kill before
+    // this stream's end would otherwise leave records durable that no cursor remembers, so their repository's
+    // deletion would never be confirmed, and they would stay in the merged dataset forever.
+    const remembered = new Map(Object.entries(known).map(([uuid, entry]) => [uuid, entry.name]));
     for await (const page of pages) {
+      const fresh = page.items.map((repository) => partitionOf(repository, config.workspace)).filter((p) => selected(p.name) && !remembered.has(p.key));
+      if (fresh.length > 0) {
+        for (const partition of fresh) remembered.set(partition.key, partition.name);
+        await ctx.checkpoint(rememberedCursor(remembered, owed));
+      }
       for (const repository of page.items) {
         listed.add(repository.uuid);
         await accept(ctx, repository, selected, before, after, write);
@@ -108,6 +118,15 @@ export const repositoriesStream: StreamDefinition<PartitionDescriptor, Repositor
     return { version: 1, repositories: after, ...(owed.size > 0 ? { owedMarkers: [...owed] } : {}) };
   },
 };
+
+/**
+ * A cursor that names every repository `remembered` with no fingerprint: a run resumed from it writes every row
+ * again (rows written since are not yet durable), and confirms the deletion of any it no longer lists.
+ */
+function rememberedCursor(remembered: ReadonlyMap<string, string>, owed: ReadonlySet<string>): RepositoriesCursor {
+  const repositories = Object.fromEntries([...remembered].map(([uuid, name]) => [uuid, { name, fingerprint: '' }]));
+  return { version: 1, repositories, ...(owed.size > 0 ? { owedMarkers: [...owed] } : {}) };
+}
 
 async function accept(
   ctx: PartitionContext<PartitionDescriptor, RepositoriesCursor, CloudConfig>,

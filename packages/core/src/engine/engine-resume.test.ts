@@ -11,9 +11,9 @@ import { allRecords, FakeClient, scratchRoot } from './__tests__/fakes.js';
 import { runSync } from './engine.js';
 import type { PartitionDescriptor, SourceDefinition, StreamDefinition } from './types.js';
 
-// Every run of this property does real file I/O (segments, fsync, renames), so it runs 250 times by default
-// (about a minute on a loaded 2-core machine); FC_NUM_RUNS raises it (the pagination properties run 1,000).
-const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 250);
+// Every run of this property does real file I/O (segments, fsync, renames), so each run is kept small; it runs
+// 1,000 times, and FC_NUM_RUNS may raise the count, never lower it.
+const NUM_RUNS = Math.max(1000, Number(process.env.FC_NUM_RUNS ?? 0) || 0);
 let root: string;
 let counter = 0;
 beforeAll(async () => {
@@ -31,8 +31,8 @@ function freshDir(): string {
 type SourceEvent = { readonly kind: 'record' | 'delete'; readonly key: number } | { readonly kind: 'checkpoint' };
 
 const eventArbitrary: fc.Arbitrary<SourceEvent> = fc.oneof(
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('record' as const), key: fc.nat(3) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), key: fc.nat(3) }) },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('record' as const), key: fc.nat(7) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), key: fc.nat(7) }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'checkpoint' as const }) },
 );
 
@@ -102,7 +102,8 @@ function expectedSnapshot(plan: readonly (readonly SourceEvent[])[]): Map<string
 class CheckingStore extends MemoryStateStore {
   runDirs: string[] = [];
   crashAtCommit: number | undefined;
-  #commits = 0;
+  /** Commits attempted so far (over every run). */
+  commitAttempts = 0;
   readonly #plan: readonly (readonly SourceEvent[])[];
 
   constructor(plan: readonly (readonly SourceEvent[])[]) {
@@ -141,8 +142,8 @@ class CheckingStore extends MemoryStateStore {
   }
 
   override async commit(stream: string, key: string, cursor: unknown, partition?: unknown, outputs?: readonly string[]): Promise<void> {
-    this.#commits += 1;
-    if (this.#commits === this.crashAtCommit) throw new Error('crash between flush and commit');
+    this.commitAttempts += 1;
+    if (this.commitAttempts === this.crashAtCommit) throw new Error('crash between flush and commit');
     if (stream === 'items') {
       const durable = this.#durableEvents();
       const events = this.#plan[Number(key.slice(1))] ?? [];
@@ -165,50 +166,51 @@ async function snapshotContents(dir: string): Promise<Map<string, unknown>> {
 }
 
 describe('runSync crash and resume', () => {
-  it('an interrupted run plus a resumed run merge to the result of one clean run', async () => {
+  it('runs interrupted one to three times (stop signal or crash between flush and commit), then a clean run, merge to one clean run', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.array(eventArbitrary, { maxLength: 6 }), { minLength: 1, maxLength: 3 }),
-        fc.nat(20),
-        fc.constantFrom('signal', 'crash-at-commit'),
+        fc.array(fc.array(eventArbitrary, { maxLength: 10 }), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.record({ at: fc.nat(30), mode: fc.constantFrom('signal', 'crash-at-commit') }), { minLength: 1, maxLength: 3 }),
         fc.integer({ min: 1, max: 3 }),
-        async (plan, interruptAt, mode, concurrency) => {
+        async (plan, interruptions, concurrency) => {
           const state = new CheckingStore(plan);
-          const controller = new AbortController();
-          let writes = 0;
-          const source = fakeSource(plan, () => {
-            writes += 1;
-            if (mode === 'signal' && writes === interruptAt) controller.abort();
-          });
-          if (mode === 'crash-at-commit') state.crashAtCommit = interruptAt + 1;
-
-          const first = freshDir();
-          state.runDirs.push(first);
           const client = new FakeClient();
-          const interrupted = await runSync({ source, config: {}, client, state, outputDir: first, signal: controller.signal, concurrency, clock: new ManualClock(), gzip: false });
-          if (mode === 'signal' && writes >= interruptAt && interruptAt > 0) expect(interrupted.status).toBe('stopped');
-          if (interrupted.status === 'stopped') {
-            // Every provided partition that did not finish is listed as remaining.
-            const finished = state.partitions('items');
-            const listed = new Set((await allRecords(first)).filter((record) => record.stream === 'repos').map((record) => record.key));
-            for (const [index, events] of plan.entries()) {
-              const key = `p${index}`;
-              if (listed.has(key) && finished[key]?.cursor !== events.length) {
-                expect(interrupted.remaining).toContainEqual({ stream: 'items', partition: `acme/repo-${index}` });
+          for (const { at: interruptAt, mode } of interruptions) {
+            const controller = new AbortController();
+            let writes = 0;
+            const source = fakeSource(plan, () => {
+              writes += 1;
+              if (mode === 'signal' && writes === interruptAt) controller.abort();
+            });
+            state.crashAtCommit = mode === 'crash-at-commit' ? state.commitAttempts + interruptAt + 1 : undefined;
+            const runDir = freshDir();
+            state.runDirs.push(runDir);
+            const interrupted = await runSync({ source, config: {}, client, state, outputDir: runDir, signal: controller.signal, concurrency, clock: new ManualClock(), gzip: false });
+            if (mode === 'signal' && writes >= interruptAt && interruptAt > 0) expect(interrupted.status).toBe('stopped');
+            if (interrupted.status === 'stopped') {
+              // Every provided partition that did not finish is listed as remaining.
+              const finished = state.partitions('items');
+              const listed = new Set((await allRecords(runDir)).filter((record) => record.stream === 'repos').map((record) => record.key));
+              for (const [index, events] of plan.entries()) {
+                const key = `p${index}`;
+                if (listed.has(key) && finished[key]?.cursor !== events.length) {
+                  expect(interrupted.remaining).toContainEqual({ stream: 'items', partition: `acme/repo-${index}` });
+                }
               }
             }
           }
 
           state.crashAtCommit = undefined;
-          const second = freshDir();
-          state.runDirs.push(second);
-          const resumed = await runSync({ source: fakeSource(plan, () => undefined), config: {}, client, state, outputDir: second, concurrency, clock: new ManualClock(), gzip: false });
+          const last = freshDir();
+          state.runDirs.push(last);
+          const resumed = await runSync({ source: fakeSource(plan, () => undefined), config: {}, client, state, outputDir: last, concurrency, clock: new ManualClock(), gzip: false });
           expect(resumed.status).toBe('complete');
           for (const [index, events] of plan.entries()) expect(state.get('items', `p${index}`)?.cursor).toBe(events.length);
 
           const snapshot = freshDir();
-          await mergeRuns({ inputs: [first, second], outputDir: snapshot, gzip: false });
+          await mergeRuns({ inputs: state.runDirs, outputDir: snapshot, gzip: false });
           expect(await snapshotContents(snapshot)).toEqual(expectedSnapshot(plan));
+          await Promise.all([...state.runDirs, snapshot].map((dir) => rm(dir, { recursive: true, force: true })));
         },
       ),
       { numRuns: NUM_RUNS },

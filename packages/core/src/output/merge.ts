@@ -1,4 +1,4 @@
-import { mkdir, readdir, rm, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { systemClock, type Clock } from '../clock.js';
 import { BbsyncError, configError } from '../errors.js';
@@ -107,6 +107,9 @@ export async function mergeRuns(options: MergeOptions): Promise<SnapshotManifest
   listings.forEach((listing, index) => {
     for (const files of listing.values()) for (const file of files) inputOf.set(file.path, index);
   });
+  // A snapshot's records already outlived its own tombstones (a repository re-created after its deletion), so
+  // its tombstones drop records of earlier inputs only; a run folder's also drop its own records.
+  const snapshots = await Promise.all(options.inputs.map((input) => isSnapshot(input)));
   const tombstones = new Map<string, number>();
   const read = (files: readonly SegmentFile[]) =>
     envelopes(files, (file) => options.inputs[inputOf.get(file.path) ?? -1] ?? 'a temporary file of this merge', maxLineChars);
@@ -116,7 +119,8 @@ export async function mergeRuns(options: MergeOptions): Promise<SnapshotManifest
   const dropped = (envelope: ParsedEnvelope, file: SegmentFile): boolean => {
     if (envelope.partition === '' || tombstones.size === 0) return false;
     const at = tombstones.get(envelope.partition);
-    return at !== undefined && at >= (inputOf.get(file.path) ?? Number.POSITIVE_INFINITY);
+    const input = inputOf.get(file.path) ?? Number.POSITIVE_INFINITY;
+    return at !== undefined && (at > input || (at === input && snapshots[input] !== true));
   };
   // Created only when a stream needs buckets (by `mkdir -p` of its bucket folder).
   const temp = join(options.outputDir, TEMP_FOLDER);
@@ -332,6 +336,18 @@ async function forEachConcurrently<T>(items: readonly T[], limit: number, task: 
   const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
   const failure = results.find((result) => result.status === 'rejected');
   if (failure !== undefined) throw failure.reason;
+}
+
+/** Whether a merge input is a snapshot folder (its `manifest.json`, a regular file, says `kind: snapshot`). */
+async function isSnapshot(dir: string): Promise<boolean> {
+  const path = join(dir, 'manifest.json');
+  const info = await lstat(path).catch(() => undefined);
+  if (info === undefined || !info.isFile()) return false;
+  try {
+    return (JSON.parse(await readFile(path, 'utf8')) as { kind?: unknown } | null)?.kind === 'snapshot';
+  } catch {
+    return false;
+  }
 }
 
 async function assertFolder(path: string): Promise<void> {

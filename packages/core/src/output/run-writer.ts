@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import type { PartitionDescriptor } from '../engine/types.js';
 import { syncDir } from '../state/durable-file.js';
 import { writeRunStarted } from './run-start.js';
+import { KillSwitch } from '../state/kill-points.js';
 import { assertSafeStreamName, safePartitionName } from './safe-name.js';
 import { SegmentWriter } from './segment-writer.js';
 import type { RecordEnvelope } from './types.js';
@@ -30,6 +31,8 @@ export class RunWriter {
   readonly #streamFolders = new Map<string, Promise<string>>();
   readonly #nextSeq = new Map<string, number>();
   readonly #files = new Map<string, string[]>();
+  /** Test-only crash points of segment writes (armed by BBSYNC_TEST_KILL_AT; never in production). */
+  readonly kill = KillSwitch.fromEnvironment(['segment-synced', 'segment-renamed']);
 
   private constructor(runDir: string, gzip: boolean) {
     this.runDir = runDir;
@@ -211,7 +214,7 @@ export class PartitionWriter {
     const folder = await this.#run.streamFolder(stream);
     const seq = this.#run.allocateSeq(stream, this.#stem);
     const fileName = `${this.#stem}.${seq}.jsonl${this.#run.gzip ? '.gz' : ''}`;
-    const writer = await SegmentWriter.open(join(folder, `${fileName}.partial`), this.#run.gzip);
+    const writer = await SegmentWriter.open(join(folder, `${fileName}.partial`), this.#run.gzip, this.#run.kill);
     return { stream, writer, folder, fileName };
   }
 }

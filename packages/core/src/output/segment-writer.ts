@@ -3,6 +3,7 @@ import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import type { KillSwitch } from '../state/kill-points.js';
 
 /**
  * Characters of lines gathered before they go to the gzip stream (or the file) in one write. Every write to a
@@ -38,10 +39,13 @@ export class SegmentWriter {
   #batchChars = 0;
   /** Lines written. */
   lines = 0;
+  /** Test-only crash points (see kill-points.ts); undefined in production. */
+  readonly #kill: KillSwitch | undefined;
 
-  private constructor(partialPath: string, handle: FileHandle, gzip: boolean) {
+  private constructor(partialPath: string, handle: FileHandle, gzip: boolean, kill: KillSwitch | undefined) {
     this.partialPath = partialPath;
     this.#handle = handle;
+    this.#kill = kill;
     // autoClose off: `finish` must fsync the descriptor before it is closed.
     const file = handle.createWriteStream({ autoClose: false });
     this.#file = file;
@@ -59,8 +63,8 @@ export class SegmentWriter {
   }
 
   /** Creates the `.partial` file; fails if it exists (a run folder is never written twice). */
-  static async open(partialPath: string, gzip: boolean): Promise<SegmentWriter> {
-    return new SegmentWriter(partialPath, await open(partialPath, 'wx'), gzip);
+  static async open(partialPath: string, gzip: boolean, kill?: KillSwitch): Promise<SegmentWriter> {
+    return new SegmentWriter(partialPath, await open(partialPath, 'wx'), gzip, kill);
   }
 
   /** Appends one line (which must end with `\n`); resolves when the sink can take more. */
@@ -98,10 +102,12 @@ export class SegmentWriter {
     try {
       await this.#done;
       await this.#handle.sync();
+      this.#kill?.reached('segment-synced');
     } finally {
       await this.#close();
     }
     await rename(this.partialPath, finalPath);
+    this.#kill?.reached('segment-renamed');
   }
 
   /**

@@ -2,6 +2,7 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { systemClock, type Clock } from '../clock.js';
 import { nodeFileOps, tempPrefix, writeFileAtomic, type FileOps } from './durable-file.js';
+import { KillSwitch } from './kill-points.js';
 import { emptyState, parseState, partitionState, StateDocument } from './state-document.js';
 import type { FailedPartition, PartitionState, StateStore, SyncState } from './types.js';
 
@@ -37,7 +38,7 @@ export class FileStateStore implements StateStore {
     this.path = path;
     this.scope = scope;
     this.#clock = options.clock ?? systemClock;
-    this.#ops = options.fileOps ?? nodeFileOps;
+    this.#ops = withKillPoints(options.fileOps ?? nodeFileOps, KillSwitch.fromEnvironment(['state-before-rename', 'state-renamed']));
     this.#document = new StateDocument(emptyState(scope));
   }
 
@@ -129,4 +130,17 @@ export class FileStateStore implements StateStore {
       if (entry.startsWith(prefix) && entry.endsWith('.tmp')) await this.#ops.unlink(join(dir, entry)).catch(() => undefined);
     }
   }
+}
+
+/** The file operations with the test-only crash points around the state file's rename (unchanged when unarmed). */
+function withKillPoints(ops: FileOps, kill: KillSwitch | undefined): FileOps {
+  if (kill === undefined) return ops;
+  return {
+    ...ops,
+    rename: async (from, to) => {
+      kill.reached('state-before-rename');
+      await ops.rename(from, to);
+      kill.reached('state-renamed');
+    },
+  };
 }

@@ -84,6 +84,11 @@ export const repositoriesStream: StreamDefinition<any, RepositoriesCursor, DataC
     const selected = repositorySelector(ctx.config);
     const seen: Record<string, string> = {};
     const configured: Record<string, string> = {};
+    // Repositories a committed cursor names. One that is not named yet is first committed as known (before its
+    // record is written or its partition provided, whose streams may write while the listing goes on): a kill
+    // before this stream's end would otherwise leave records durable that no cursor remembers, so the
+    // repository's deletion would never be confirmed, and they would stay in the merged dataset forever.
+    const remembered: Record<string, string> = { ...ctx.cursor?.known };
     for await (const { pages, project } of repositoryListings(ctx)) {
       for await (const page of pages) {
         const repositories = page.items.filter((repository) => {
@@ -92,6 +97,11 @@ export const repositoriesStream: StreamDefinition<any, RepositoriesCursor, DataC
           seen[key] = repositoryName(repository);
           return true;
         });
+        const fresh = repositories.filter((repository) => !(String(repository.id) in remembered));
+        if (fresh.length > 0) {
+          for (const repository of fresh) remembered[String(repository.id)] = repositoryName(repository);
+          await ctx.checkpoint({ v: 1, known: { ...remembered }, configured: { ...ctx.cursor?.configured, ...configured } });
+        }
         const heads = await mapConcurrently(repositories, HEAD_READS_IN_FLIGHT, (repository) => readHead(ctx, repository));
         for (const [position, repository] of repositories.entries()) {
           const head = heads[position];

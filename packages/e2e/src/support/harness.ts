@@ -6,9 +6,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CredentialConfig } from '@bbsync/core';
+import { KILL_AT_VARIABLE, type CredentialConfig } from '@bbsync/core';
 import { spawnNode, supportFile, type ChildRun } from './child-node.js';
-import { loadConnector } from './connectors.js';
 import { loadCore } from './parts.js';
 import { startProxy } from './proxy.js';
 import type { Simulator } from './sim-types.js';
@@ -55,9 +54,9 @@ export interface ChildSync {
   readonly done: Promise<{ code: number | null; signal: NodeJS.Signals | null; outcome: SyncOutcome | undefined; stdout: string; stderr: string }>;
 }
 
-/** Starts one sync in a child process. */
-export function startChildSync(job: SyncJob): ChildSync {
-  const run = spawnNode(supportFile('sync-child.ts'), { env: { BBSYNC_E2E_JOB: JSON.stringify(job) } });
+/** Starts one sync in a child process; `killAt` arms a write-path kill point (`<point>:<n>`, see core's kill-points.ts). */
+export function startChildSync(job: SyncJob, killAt?: string): ChildSync {
+  const run = spawnNode(supportFile('sync-child.ts'), { env: { BBSYNC_E2E_JOB: JSON.stringify(job), ...(killAt === undefined ? {} : { [KILL_AT_VARIABLE]: killAt }) } });
   const done = run.exited.then(({ code, signal }) => ({ code, signal, outcome: parseOutcome(run.stdout()), stdout: run.stdout(), stderr: run.stderr() }));
   return { run, done };
 }
@@ -72,12 +71,14 @@ export async function mergedDiff(
   only?: readonly string[],
 ): Promise<TruthDiff & { duplicates: string[]; counts: Record<string, number> }> {
   const core = await loadCore();
-  const connector = await loadConnector(api);
   await core.mergeRuns({ inputs: runDirs.filter((dir) => existsSync(dir)), outputDir });
-  const { records, duplicates } = await actualRecords(core.readRecords, outputDir);
-  const expected = expectedRecords(api, sim, connector);
-  if (only !== undefined) for (const stream of [...expected.keys()]) if (!only.includes(stream)) expected.delete(stream);
-  const diff = diffRecords(expected, records);
+  const { records, duplicates } = await actualRecords(api, core.readRecords, outputDir);
+  const expected = await expectedRecords(api, sim);
+  if (only !== undefined) {
+    for (const stream of [...expected.records.keys()]) if (!only.includes(stream)) expected.records.delete(stream);
+    for (const stream of [...records.keys()]) if (!only.includes(stream)) records.delete(stream);
+  }
+  const diff = diffRecords(api, expected, records);
   const counts = Object.fromEntries([...records].map(([stream, keyed]) => [stream, keyed.size]));
   return { ...diff, duplicates, counts };
 }
@@ -110,6 +111,12 @@ export function killPoints(total: number, count: number, seed: number): number[]
 
 /** The seed of this test run: FC_SEED when given (to replay a failure), else a fixed one. */
 export const E2E_SEED = Number(process.env.FC_SEED ?? 20_261_124);
+
+/**
+ * The seed of the kill suite: FC_SEED when given (to replay a failure), else a new one every run, so CI explores
+ * new kill points and data each time. Suites that use it name it in their test titles and failure messages.
+ */
+export const CHANGING_SEED = process.env.FC_SEED === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FC_SEED);
 
 /** Runs one uninterrupted sync through a counting proxy: how many requests a complete sync sends. */
 export async function baselineRun(sim: Simulator, job: (origin: string) => SyncJob): Promise<{ requests: number; outcome: SyncOutcome | undefined; log: string }> {

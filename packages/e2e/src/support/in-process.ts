@@ -31,6 +31,7 @@ export async function syncInProcess(job: SyncJob): Promise<InProcessResult> {
         runId: job.runId,
         concurrency: job.concurrency ?? 4,
         streams: job.streams,
+        shard: job.shard,
         logger: silentLogger,
         budgets: { maxRequests: job.maxRequests },
       });

@@ -54,6 +54,15 @@ export interface SimApi<Control, Truth> {
 export interface CloudControlLike {
   repositories(): string[];
   renameRepository(repo: string, newName: string): string;
+  deleteRepository(repo: string): void;
+  openPullRequest(repo: string, options?: { title?: string; commits?: number }): number;
+  updatePullRequest(repo: string, id: number, options: { title?: string; pushCommits?: number }): void;
+  approvePullRequest(repo: string, id: number, user?: string | number): void;
+  commentOnPullRequest(repo: string, id: number, options?: { text?: string }): number;
+  mergePullRequest(repo: string, id: number): string;
+  declinePullRequest(repo: string, id: number): void;
+  startPipeline(repo: string): string;
+  finishPipeline(repo: string, uuid: string): void;
   setFaults(faults: SimulatorFaults | undefined): void;
   resetRateLimits(): void;
   pushCommits(repo: string, options?: { count?: number }): string[];
@@ -71,6 +80,9 @@ export interface DataCenterControlLike {
   openPullRequest(o: { projectKey: string; slug: string; title?: string }): ApiObject;
   updatePullRequest(o: { projectKey: string; slug: string; id: number; title?: string }): ApiObject;
   commentPullRequest(o: { projectKey: string; slug: string; id: number; text?: string }): ApiObject;
+  mergePullRequest(o: { projectKey: string; slug: string; id: number }): ApiObject;
+  declinePullRequest(o: { projectKey: string; slug: string; id: number }): ApiObject;
+  deleteRepository(o: { projectKey: string; slug: string }): void;
 }
 
 export interface Simulator {

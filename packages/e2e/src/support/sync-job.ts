@@ -20,6 +20,8 @@ export interface SyncJob {
   readonly streams?: readonly string[];
   /** Header and body timeouts of the transport (short ones turn the simulator's stalls into timeouts). */
   readonly timeoutMs?: number;
+  /** This run's shard (1-based index of count). @default one shard */
+  readonly shard?: { readonly index: number; readonly count: number };
 }
 
 /** The line a child prints when its sync returned; followed by the JSON outcome. */
