@@ -6,7 +6,8 @@
  * costs in proportion to what the run changed.
  */
 import { existsSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { DELETED_PARTITIONS_STREAM, listSegments, readRecords, type RecordEnvelope } from '@bbsync/core';
 import { deriveAfterLoad } from './derive.js';
@@ -158,9 +159,24 @@ async function streamsOf(dir: string): Promise<string[]> {
 
 async function firstRecordData(dir: string): Promise<unknown> {
   for await (const record of readRecords(dir)) {
-    if (record.stream === 'repositories' || record.stream === 'pull_requests') return record.data;
+    if ((record.stream === 'repositories' || record.stream === 'pull_requests') && record.data !== null) return record.data;
   }
   return undefined;
+}
+
+/** The source a run folder's manifest names (snapshots have none). */
+async function manifestSource(dir: string): Promise<Source | undefined> {
+  try {
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { source?: unknown };
+    return manifest.source === 'cloud' || manifest.source === 'datacenter' ? manifest.source : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function datasetSource(db: DatabaseSync): Source | undefined {
+  const row = db.prepare('SELECT source FROM repositories UNION ALL SELECT source FROM pull_requests LIMIT 1').get() as { source: Source } | undefined;
+  return row?.source;
 }
 
 /** Builds (or, with `update`, updates) the dataset. The file is written under a temporary name and renamed when complete. */
@@ -175,7 +191,7 @@ export async function buildDataset(options: BuildOptions): Promise<BuildReport> 
     await rm(target, { force: true });
   }
   const db = new DatabaseSync(target);
-  let source = options.source;
+  let source = options.source ?? (update ? datasetSource(db) : undefined);
   let loader: Loader | undefined;
   try {
     // The file is only renamed into place once complete, so nothing is gained from a journal while building it.
@@ -186,7 +202,7 @@ export async function buildDataset(options: BuildOptions): Promise<BuildReport> 
     loader = new Loader(db, batchRows);
     for (const input of options.inputs) {
       const streams = await streamsOf(input);
-      const detected = detectSource(streams, streams.length > 0 ? await firstRecordData(input) : undefined);
+      const detected = (await manifestSource(input)) ?? detectSource(streams, streams.length > 0 ? await firstRecordData(input) : undefined);
       const inputSource = options.source ?? detected ?? source;
       if (inputSource === undefined) {
         if (streams.length === 0) continue;
