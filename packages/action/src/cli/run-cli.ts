@@ -4,6 +4,7 @@
  */
 import { isBbsyncError } from '@bbsync/core';
 import { UsageError } from './args.js';
+import { dbCommand, metricsCommand } from './db.js';
 import { demoCommand } from './demo.js';
 import type { CommandIo } from './io.js';
 import { mergeCommand } from './merge.js';
@@ -21,6 +22,8 @@ Commands:
   merge                fold run folders (shards, runs, a previous snapshot) into one snapshot by primary key
   demo                 run a full and an incremental sync against a local simulator (no credentials, no network)
   webhooks register    register a webhook that notifies your endpoint of repository and pull request events
+  db                   build, query or export the SQLite dataset of a snapshot (needs Node 22.13+)
+  metrics              pull request flow and DORA figures of a snapshot or dataset, as a table or JSON
 
 Run \`bbsync <command> --help\` for a command's options.`;
 
@@ -32,6 +35,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   merge: mergeCommand,
   demo: demoCommand,
   webhooks: webhooksCommand,
+  db: dbCommand,
+  metrics: metricsCommand,
 };
 
 /** Runs the CLI; resolves with the exit code. Never throws. */
