@@ -7,3 +7,4 @@ export { runQuery, type QueryResult } from './query.js';
 export { TABLES, SCHEMA_VERSION, type TableDefinition, type ColumnDefinition, type ColumnKind } from './schema.js';
 export { VIEWS, type ViewDefinition } from './views.js';
 export { detectSource, type Source } from './normalize.js';
+export { buildReport, renderReport, reportData, type ReportData, type ReportOptions, type RunHealth } from './report.js';

@@ -1,5 +1,5 @@
 /**
- * The dataset in every artifact: the run is merged into the compacted snapshot kept beside the cursors (in the
+ * The dataset in every artifact (bbsync.sqlite, metrics.json, report.html): the run is merged into the compacted snapshot kept beside the cursors (in the
  * state folder, so the Actions cache restores and saves it with them), `bbsync.sqlite` and `metrics.json` are
  * built from that snapshot into the run folder before the upload, and the new snapshot replaces the old one
  * only after the upload succeeded (just before the cursor save), so the snapshot never runs ahead of the data
@@ -9,12 +9,13 @@ import { existsSync } from 'node:fs';
 import { rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as core from '@actions/core';
-import { mergeRuns } from '@bbsync/core';
+import { mergeRuns, type RunManifest } from '@bbsync/core';
 import type { Metrics } from '@bbsync/dataset';
-import { loadDataset } from '../cli/db.js';
+import { loadDataset, manifestHealth } from '../cli/db.js';
 
 export const DATABASE_FILE = 'bbsync.sqlite';
 export const METRICS_FILE = 'metrics.json';
+export const REPORT_FILE = 'report.html';
 
 export interface PreparedDataset {
   readonly metrics: Metrics;
@@ -33,7 +34,7 @@ function snapshotPaths(statePath: string): { snapshot: string; next: string } {
 }
 
 /** Merges, builds the database and the figures into the run folder. Undefined (with a warning) when it cannot. */
-export async function prepareDataset(job: { readonly runDir: string; readonly statePath: string }): Promise<PreparedDataset | undefined> {
+export async function prepareDataset(job: { readonly runDir: string; readonly statePath: string }, manifest?: RunManifest): Promise<PreparedDataset | undefined> {
   try {
     const dataset = await loadDataset();
     const { snapshot, next } = snapshotPaths(job.statePath);
@@ -46,6 +47,8 @@ export async function prepareDataset(job: { readonly runDir: string; readonly st
     let metrics: Metrics;
     try {
       metrics = dataset.computeMetrics(db);
+      // The report is drawn from the same database, so its figures are these.
+      await writeFile(join(job.runDir, REPORT_FILE), dataset.buildReport(db, { title: `bbsync ${manifest?.source ?? ''}`.trim(), runs: manifest ? [manifestHealth(manifest)] : [] }));
     } finally {
       db.close();
     }

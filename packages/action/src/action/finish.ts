@@ -41,7 +41,7 @@ export async function finishRun(input: FinishInput): Promise<FinishResult> {
   await copyFile(job.statePath, join(job.runDir, 'state.json')).catch(() => undefined);
   await writeFile(join(job.runDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`, { flag: 'wx' }).catch(() => undefined);
 
-  const dataset = input.dataset ? await prepareDataset(job) : undefined;
+  const dataset = input.dataset ? await prepareDataset(job, manifest) : undefined;
   // The figures open the summary; the sync health follows.
   const opening = dataset ? `${dataset.markdown}\n\n` : '';
   const base = { title: `bbsync ${manifest.source}`, shard: job.shard, cursor: input.cursor, startDate: input.startDate };

@@ -3,8 +3,8 @@
  * read-only, exported as Parquet, and its headline figures. The dataset package is loaded on demand: it needs
  * Node's built-in `node:sqlite` (Node 22.13 or newer), while the rest of the CLI runs on Node 20.
  */
-import { stat } from 'node:fs/promises';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import type { RunManifest } from '@bbsync/core';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parse, UsageError } from './args.js';
@@ -32,6 +32,17 @@ time to restore (production deployments). Needs Node 22.13 or newer (node:sqlite
 
 Options:
       --json            print metrics.json
+      --as-of <time>    end of the windows (default: the newest synced_at in the data)
+  -h, --help            this help`;
+
+export const REPORT_HELP = `Usage: bbsync report <snapshot folder | database file> [--out report.html] [--runs <folder>]... [--as-of <ISO time>]
+
+One self-contained HTML file (charts and data inlined; no network, opens offline): overview figures, pull
+request flow, reviews, deployments and sync health. Needs Node 22.13 or newer (node:sqlite).
+
+Options:
+  -o, --out <file>      where to write (default report.html)
+      --runs <folder>   run folders (or folders of runs) whose manifests feed the sync health page
       --as-of <time>    end of the windows (default: the newest synced_at in the data)
   -h, --help            this help`;
 
@@ -121,6 +132,77 @@ export async function dbCommand(args: readonly string[], io: CommandIo): Promise
   throw new UsageError(`unknown subcommand ${JSON.stringify(sub)} (allowed: build, query, export)`);
 }
 
+/** Opens a database file, or builds a temporary one from a snapshot folder; `use` runs on it. */
+async function withDatabase<T>(dataset: Dataset, path: string, use: (db: ReturnType<Dataset['openDataset']>) => T | Promise<T>): Promise<T> {
+  const info = await stat(path).catch(() => undefined);
+  if (info === undefined) throw new UsageError(`${JSON.stringify(path)} does not exist (allowed: a snapshot folder or a database file)`);
+  let temporary: string | undefined;
+  let dbPath = path;
+  if (info.isDirectory()) {
+    temporary = await mkdtemp(join(tmpdir(), 'bbsync-dataset-'));
+    dbPath = join(temporary, 'bbsync.sqlite');
+    await dataset.buildDataset({ inputs: [path], out: dbPath });
+  }
+  try {
+    const db = dataset.openDataset(dbPath);
+    try {
+      return await use(db);
+    } finally {
+      db.close();
+    }
+  } finally {
+    if (temporary !== undefined) await rm(temporary, { recursive: true, force: true });
+  }
+}
+
+/** Sync health rows from run manifests. */
+export async function runHealth(folders: readonly string[]): Promise<import('@bbsync/dataset').RunHealth[]> {
+  const { findRunFolders } = await import('./merge.js');
+  const rows: import('@bbsync/dataset').RunHealth[] = [];
+  for (const folder of folders) {
+    for (const run of await findRunFolders(folder)) {
+      try {
+        const manifest = JSON.parse(await readFile(join(run, 'manifest.json'), 'utf8')) as RunManifest;
+        rows.push(manifestHealth(manifest));
+      } catch {
+        // a folder without a readable manifest (a snapshot) has no health to show
+      }
+    }
+  }
+  return rows.sort((a, b) => a.finished_at.localeCompare(b.finished_at));
+}
+
+export function manifestHealth(manifest: RunManifest, budget?: number): import('@bbsync/dataset').RunHealth {
+  return {
+    run: manifest.runId,
+    finished_at: manifest.finishedAt,
+    status: manifest.status,
+    requests: manifest.requests.total,
+    budget: budget ?? null,
+    failed_partitions: Object.values(manifest.streams).reduce((sum, c) => sum + c.failedPartitions, 0),
+  };
+}
+
+export async function reportCommand(args: readonly string[], io: CommandIo): Promise<number> {
+  const parsed = parse(args, { out: { type: 'string', short: 'o' }, runs: { type: 'string', multiple: true }, 'as-of': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, true);
+  if (parsed.values.help) {
+    io.terminal.out(REPORT_HELP);
+    return 0;
+  }
+  const [target] = parsed.positionals;
+  if (target === undefined || parsed.positionals.length > 1) throw new UsageError('one snapshot folder or database file is required');
+  const asOfText = parsed.values['as-of'] as string | undefined;
+  const asOf = asOfText === undefined ? undefined : new Date(asOfText);
+  if (asOf !== undefined && !Number.isFinite(asOf.getTime())) throw new UsageError(`--as-of: ${JSON.stringify(asOfText)} is not valid (allowed: an ISO 8601 time)`);
+  const dataset = await loadDataset();
+  const runs = await runHealth(((parsed.values.runs as string[] | undefined) ?? []).map((r) => resolve(io.cwd, r)));
+  const out = resolve(io.cwd, (parsed.values.out as string | undefined) ?? 'report.html');
+  const html = await withDatabase(dataset, resolve(io.cwd, target), (db) => dataset.buildReport(db, { asOf, runs }));
+  await writeFile(out, html);
+  io.terminal.out(`report: ${relative(io.cwd, out) || out} (${Math.round(Buffer.byteLength(html) / 1024)} KiB)`);
+  return 0;
+}
+
 export async function metricsCommand(args: readonly string[], io: CommandIo): Promise<number> {
   const parsed = parse(args, { json: { type: 'boolean' }, 'as-of': { type: 'string' }, help: { type: 'boolean', short: 'h' } }, true);
   if (parsed.values.help) {
@@ -132,35 +214,14 @@ export async function metricsCommand(args: readonly string[], io: CommandIo): Pr
   const asOfText = parsed.values['as-of'] as string | undefined;
   const asOf = asOfText === undefined ? undefined : new Date(asOfText);
   if (asOf !== undefined && !Number.isFinite(asOf.getTime())) throw new UsageError(`--as-of: ${JSON.stringify(asOfText)} is not valid (allowed: an ISO 8601 time)`);
-  const path = resolve(io.cwd, target);
-  const info = await stat(path).catch(() => undefined);
-  if (info === undefined) throw new UsageError(`${JSON.stringify(target)} does not exist (allowed: a snapshot folder or a database file)`);
   const dataset = await loadDataset();
-  let temporary: string | undefined;
-  let dbPath = path;
-  if (info.isDirectory()) {
-    temporary = await mkdtemp(join(tmpdir(), 'bbsync-metrics-'));
-    dbPath = join(temporary, 'bbsync.sqlite');
-    await dataset.buildDataset({ inputs: [path], out: dbPath });
-  }
-  try {
-    const db = dataset.openDataset(dbPath);
-    const metrics = (() => {
-      try {
-        return dataset.computeMetrics(db, { asOf });
-      } finally {
-        db.close();
-      }
-    })();
-    if (parsed.values.json) {
-      io.terminal.out(JSON.stringify(metrics, null, 2));
-      return 0;
-    }
-    const { header, rows } = dataset.figureRows(metrics);
-    io.terminal.out(`figures as of ${metrics.as_of} (${metrics.source ?? 'no data'}):`);
-    io.terminal.out(textTable(header, rows));
+  const metrics = await withDatabase(dataset, resolve(io.cwd, target), (db) => dataset.computeMetrics(db, { asOf }));
+  if (parsed.values.json) {
+    io.terminal.out(JSON.stringify(metrics, null, 2));
     return 0;
-  } finally {
-    if (temporary !== undefined) await rm(temporary, { recursive: true, force: true });
   }
+  const { header, rows } = dataset.figureRows(metrics);
+  io.terminal.out(`figures as of ${metrics.as_of} (${metrics.source ?? 'no data'}):`);
+  io.terminal.out(textTable(header, rows));
+  return 0;
 }

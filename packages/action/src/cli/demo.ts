@@ -3,8 +3,8 @@
  * scripted activity through the simulator's control API, runs an incremental sync, and merges both runs into
  * a snapshot, for Cloud and then Data Center. Shows both summaries and where the files are.
  */
-import { mkdir } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { RunManifest } from '@bbsync/core';
 import { validateConfig, type SyncConfig } from '../config/validate.js';
 import { cloudActivity, dataCenterActivity } from '../demo/activity.js';
@@ -136,7 +136,10 @@ export async function demoCommand(args: readonly string[], io: CommandIo): Promi
   if (example !== undefined) {
     t.out('');
     t.out(t.bold('== The dataset =='));
-    for (const database of databases) t.out(`database: ${relative(io.cwd, database) || database}  (SQLite; schema in docs/schema.md, queries in docs/queries.md)`);
+    for (const database of databases) {
+      t.out(`database: ${relative(io.cwd, database) || database}  (SQLite; schema in docs/schema.md, queries in docs/queries.md)`);
+      t.out(`report:   ${relative(io.cwd, join(dirname(database), 'report.html'))}  (open it in a browser; no network needed)`);
+    }
     const sql = 'SELECT number, title, round(cycle_hours, 1) AS cycle_h, round(pickup_hours, 1) AS pickup_h, round(review_hours, 1) AS review_h FROM pr_flow ORDER BY merged_at DESC LIMIT 5';
     t.out(`try:      bbsync db query --db ${relative(io.cwd, example) || example} "${sql}"`);
     const { runQuery } = await loadDataset();
@@ -180,6 +183,7 @@ async function demoDataset(t: CommandIo['terminal'], kind: string, snapshot: str
   const db = dataset.openDataset(out);
   try {
     const metrics = dataset.computeMetrics(db, { asOf: new Date(now) });
+    await writeFile(join(dirname(out), 'report.html'), dataset.buildReport(db, { title: `bbsync demo: ${kind}`, asOf: new Date(now) }));
     const { header, rows } = dataset.figureRows(metrics);
     t.out('');
     t.out(t.bold(`== ${kind}: figures (as of ${metrics.as_of.slice(0, 16).replace('T', ' ')} UTC, simulated time) ==`));

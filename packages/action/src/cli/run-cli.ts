@@ -4,7 +4,7 @@
  */
 import { isBbsyncError } from '@bbsync/core';
 import { UsageError } from './args.js';
-import { dbCommand, metricsCommand } from './db.js';
+import { dbCommand, metricsCommand, reportCommand } from './db.js';
 import { demoCommand } from './demo.js';
 import type { CommandIo } from './io.js';
 import { mergeCommand } from './merge.js';
@@ -24,6 +24,7 @@ Commands:
   webhooks register    register a webhook that notifies your endpoint of repository and pull request events
   db                   build, query or export the SQLite dataset of a snapshot (needs Node 22.13+)
   metrics              pull request flow and DORA figures of a snapshot or dataset, as a table or JSON
+  report               the figures as charts: one self-contained HTML file (no network)
 
 Run \`bbsync <command> --help\` for a command's options.`;
 
@@ -37,6 +38,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   webhooks: webhooksCommand,
   db: dbCommand,
   metrics: metricsCommand,
+  report: reportCommand,
 };
 
 /** Runs the CLI; resolves with the exit code. Never throws. */
