@@ -5,10 +5,8 @@
  * figures are `computeMetrics`'s, to the digit.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
+import { chartLibrarySource } from './chart-library.js';
 import { figureRows } from './format.js';
 import { computeMetrics, median, p90, type Metrics } from './metrics.js';
 import { REPORT_SCRIPT, REPORT_STYLE } from './report-page.js';
@@ -212,13 +210,6 @@ export function reportData(db: DatabaseSync, options: ReportOptions = {}): Repor
   };
 }
 
-function chartLibrary(): string {
-  const require = createRequire(import.meta.url);
-  const file = join(dirname(require.resolve('chart.js')), 'chart.umd.min.js');
-  // No source map reference: the file must not point anywhere.
-  return readFileSync(file, 'utf8').replace(/\n\/\/# sourceMappingURL=.*$/m, '');
-}
-
 function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -227,7 +218,7 @@ const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'u
 
 /** The whole page. */
 export function renderReport(data: ReportData): string {
-  const script = `${chartLibrary()}\n${REPORT_SCRIPT}`;
+  const script = `${chartLibrarySource()}\n${REPORT_SCRIPT}`;
   // JSON in a data block: `<` escaped so no text in the data can close the element.
   const json = JSON.stringify(data).replace(/</g, '\\u003c');
   const csp = `default-src 'none'; script-src ${sha256(script)}; style-src ${sha256(REPORT_STYLE)}; img-src data:; base-uri 'none'; form-action 'none'`;
