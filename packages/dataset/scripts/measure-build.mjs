@@ -1,19 +1,21 @@
 // Measures `buildDataset` on a synthetic Cloud snapshot of a given size (time, records/s, peak RSS), to show
 // that memory stays flat as the data grows. Usage (after the build):
-//   node packages/dataset/scripts/measure-build.mjs <pull requests> <commits> [--update-fraction 0.01]
+//   node packages/dataset/scripts/measure-build.mjs <pull requests> <commits> [repositories]
 import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
-import { buildDataset } from '../dist/index.js';
+import { buildDataset, buildReport, openDataset } from '../dist/index.js';
 
 const prs = Number(process.argv[2] ?? 10000);
 const commits = Number(process.argv[3] ?? 100000);
-const repos = Math.max(1, Math.round(prs / 1000));
-const dir = await mkdtemp(join(tmpdir(), 'bbsync-measure-'));
+const repos = Number(process.argv[4] ?? Math.max(1, Math.round(prs / 1000)));
+// Pull requests end at the snapshot's time, so the report's 26 weeks hold them.
+const prStart = Date.parse(synced) - prs * 600_000;
 const synced = '2026-03-01T00:00:00.000Z';
+const dir = await mkdtemp(join(tmpdir(), 'bbsync-measure-'));
 const hex = (n) => n.toString(16).padStart(40, '0');
 const user = (i) => ({ display_name: `User ${i}`, type: 'user', uuid: `{u-${i}}`, account_id: `a${i}`, nickname: `user${i}` });
 
@@ -43,14 +45,14 @@ async function snapshotOf(name, { prCount, commitCount, titleSuffix = '' }) {
   await writeStream(snapshot, 'pull_requests', function* () {
     for (let p = 0; p < prCount; p++) {
       const r = p % repos;
-      const opened = Date.parse('2025-01-01T00:00:00Z') + p * 600_000;
+      const opened = prStart + p * 600_000;
       yield { stream: 'pull_requests', key: `{r-${r}}:${p}`, partition: `{r-${r}}`, data: { id: p, title: `PR ${p}${titleSuffix}`, state: 'MERGED', author: user(p % 50), created_on: new Date(opened).toISOString(), updated_on: new Date(opened + 7_200_000).toISOString(), merge_commit: { hash_full: hex(p * 10) }, source: { branch: { name: 'f' }, commit: { hash_full: hex(p * 10 + 1) } }, destination: { branch: { name: 'main' } }, participants: [], repository_uuid: `{r-${r}}` } };
     }
   });
   await writeStream(snapshot, 'pull_request_activity', function* () {
     for (let p = 0; p < prCount; p++) {
       const r = p % repos;
-      const at = (m) => new Date(Date.parse('2025-01-01T00:00:00Z') + p * 600_000 + m * 60_000).toISOString();
+      const at = (m) => new Date(prStart + p * 600_000 + m * 60_000).toISOString();
       yield { stream: 'pull_request_activity', key: `{r-${r}}:${p}:c`, partition: `{r-${r}}`, data: { comment: { id: p, created_on: at(30), user: user((p + 1) % 50) }, pull_request_id: p, repository_uuid: `{r-${r}}` } };
       yield { stream: 'pull_request_activity', key: `{r-${r}}:${p}:a`, partition: `{r-${r}}`, data: { approval: { date: at(60), user: user((p + 2) % 50) }, pull_request_id: p, repository_uuid: `{r-${r}}` } };
       yield { stream: 'pull_request_activity', key: `{r-${r}}:${p}:u`, partition: `{r-${r}}`, data: { update: { state: 'MERGED', date: at(120), author: user(p % 50) }, pull_request_id: p, repository_uuid: `{r-${r}}` } };
@@ -59,7 +61,7 @@ async function snapshotOf(name, { prCount, commitCount, titleSuffix = '' }) {
   await writeStream(snapshot, 'pull_request_commits', function* () {
     for (let p = 0; p < prCount; p++) {
       const r = p % repos;
-      for (let k = 0; k < 3; k++) yield { stream: 'pull_request_commits', key: `{r-${r}}:${p}:${hex(p * 10 + k)}`, partition: `{r-${r}}`, data: { hash: hex(p * 10 + k), date: new Date(Date.parse('2025-01-01T00:00:00Z') + p * 600_000 - 3_600_000).toISOString(), author: { raw: 'x', user: user(p % 50) }, message: 'm', pull_request_id: p, repository_uuid: `{r-${r}}` } };
+      for (let k = 0; k < 3; k++) yield { stream: 'pull_request_commits', key: `{r-${r}}:${p}:${hex(p * 10 + k)}`, partition: `{r-${r}}`, data: { hash: hex(p * 10 + k), date: new Date(prStart + p * 600_000 - 3_600_000).toISOString(), author: { raw: 'x', user: user(p % 50) }, message: 'm', pull_request_id: p, repository_uuid: `{r-${r}}` } };
     }
   });
   await writeStream(snapshot, 'deployments', function* () {
@@ -78,6 +80,11 @@ const started = performance.now();
 const report = await buildDataset({ inputs: [snapshot], out });
 const fullMs = performance.now() - started;
 const rssAfterFull = process.resourceUsage().maxRSS;
+const startedReport = performance.now();
+const db = openDataset(out);
+const html = buildReport(db);
+db.close();
+const reportMs = performance.now() - startedReport;
 const changed = Math.max(1, Math.round(prs * 0.01));
 const run = await snapshotOf('run', { prCount: changed, commitCount: 0, titleSuffix: ' (edited)' });
 const startedUpdate = performance.now();
@@ -87,5 +94,6 @@ console.log(JSON.stringify({
   pull_requests: prs, commits, records: report.records, full_build_s: +(fullMs / 1000).toFixed(2), records_per_s: Math.round(report.records / (fullMs / 1000)),
   peak_rss_mib: Math.round(rssAfterFull / 1024), database_mib: Math.round((await stat(out)).size / 1048576),
   incremental_prs: changed, incremental_s: +(updateMs / 1000).toFixed(2),
+  report_s: +(reportMs / 1000).toFixed(2), report_kib: Math.round(Buffer.byteLength(html) / 1024),
 }));
 await rm(dir, { recursive: true, force: true });
