@@ -1,5 +1,5 @@
 /**
- * The `bbsync` command line: `sync`, `verify`, `merge`, `demo`, `webhooks register`. Exit codes: 0 ok,
+ * The `bbsync` command line: `sync`, `verify`, `merge`, `demo`, `webhooks register`, `db`, `metrics`, `report`. Exit codes: 0 ok,
  * 1 the operation failed (a failed sync, a verification that is not ok), 2 bad input (usage or config).
  */
 import { isBbsyncError } from '@bbsync/core';
