@@ -13,8 +13,8 @@ const prs = Number(process.argv[2] ?? 10000);
 const commits = Number(process.argv[3] ?? 100000);
 const repos = Number(process.argv[4] ?? Math.max(1, Math.round(prs / 1000)));
 // Pull requests end at the snapshot's time, so the report's 26 weeks hold them.
-const prStart = Date.parse(synced) - prs * 600_000;
 const synced = '2026-03-01T00:00:00.000Z';
+const prStart = Date.parse(synced) - prs * 600_000;
 const dir = await mkdtemp(join(tmpdir(), 'bbsync-measure-'));
 const hex = (n) => n.toString(16).padStart(40, '0');
 const user = (i) => ({ display_name: `User ${i}`, type: 'user', uuid: `{u-${i}}`, account_id: `a${i}`, nickname: `user${i}` });

@@ -194,8 +194,9 @@ export async function buildDataset(options: BuildOptions): Promise<BuildReport> 
   let source = options.source ?? (update ? datasetSource(db) : undefined);
   let loader: Loader | undefined;
   try {
-    // The file is only renamed into place once complete, so nothing is gained from a journal while building it.
-    if (!update) db.exec('PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;');
+    // The file is only renamed into place once complete: no journal file and no fsync while building it (node:sqlite's
+    // defensive mode refuses journal_mode OFF; an in-memory journal, bounded by one batch, still allows ROLLBACK).
+    if (!update) db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF;');
     db.exec('PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;');
     if (!update) createSchema(db);
     db.exec(TOUCH_SQL);

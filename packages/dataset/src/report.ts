@@ -144,7 +144,8 @@ export function reportData(db: DatabaseSync, options: ReportOptions = {}): Repor
     number: p.number,
     title: p.title,
     // Cloud: <repository>/pull-requests/<n>; Data Center: the repository's …/browse page → …/pull-requests/<n>.
-    url: p.repository_url === null ? null : `${p.repository_url.replace(/\/browse$/, '')}/pull-requests/${p.number}`,
+    // Only web links: a repository URL is API data, and the page must not turn data into a script.
+    url: p.repository_url === null || !/^https?:\/\//i.test(p.repository_url) ? null : `${p.repository_url.replace(/\/browse$/, '')}/pull-requests/${p.number}`,
     author: p.author,
     age_days: Math.round(((asOfMs - Date.parse(p.created_at)) / DAY_MS) * 10) / 10,
   }));
