@@ -91,12 +91,16 @@ const PRODUCTION_DEPLOYS = `
   FROM deployments d
   WHERE d.environment_type = 'production' AND d.state IN ('SUCCESSFUL', 'FAILED') AND coalesce(d.completed_at, d.started_at) IS NOT NULL`;
 
-function period(db: DatabaseSync, from: string, to: string, days: number): PeriodFigures {
-  const flows = db.prepare('SELECT cycle_hours, pickup_hours, review_hours FROM pr_flow WHERE merged_at > ? AND merged_at <= ?').all(from, to) as {
-    cycle_hours: number | null;
-    pickup_hours: number | null;
-    review_hours: number | null;
-  }[];
+interface FlowRow {
+  readonly week: string;
+  readonly merged_at: string;
+  readonly cycle_hours: number | null;
+  readonly pickup_hours: number | null;
+  readonly review_hours: number | null;
+}
+
+function period(db: DatabaseSync, allFlows: readonly FlowRow[], from: string, to: string, days: number): PeriodFigures {
+  const flows = allFlows.filter((f) => f.merged_at > from && f.merged_at <= to);
   const deploys = db
     .prepare(
       `WITH p AS (${PRODUCTION_DEPLOYS})
@@ -166,14 +170,19 @@ function mondayOf(ms: number): number {
 export function computeMetrics(db: DatabaseSync, options: MetricsOptions = {}): Metrics {
   const asOfMs = options.asOf?.getTime() ?? Date.parse(newestSync(db) ?? new Date().toISOString());
   const iso = (ms: number) => new Date(ms).toISOString();
-  const window = (days: number) => ({
-    current: period(db, iso(asOfMs - days * DAY_MS), iso(asOfMs), days),
-    previous: period(db, iso(asOfMs - 2 * days * DAY_MS), iso(asOfMs - days * DAY_MS), days),
-  });
   const weeks = options.weeks ?? 12;
   const firstWeek = mondayOf(asOfMs) - (weeks - 1) * 7 * DAY_MS;
+  // The view is evaluated once for every window (a filter on it is not pushed below its window functions).
+  const flows = db
+    .prepare('SELECT week, merged_at, cycle_hours, pickup_hours, review_hours FROM pr_flow WHERE merged_at >= ? AND merged_at <= ?')
+    .all(iso(Math.min(firstWeek, asOfMs - 56 * DAY_MS)), iso(asOfMs)) as unknown as FlowRow[];
+  const window = (days: number) => ({
+    current: period(db, flows, iso(asOfMs - days * DAY_MS), iso(asOfMs), days),
+    previous: period(db, flows, iso(asOfMs - 2 * days * DAY_MS), iso(asOfMs - days * DAY_MS), days),
+  });
   const byWeek = new Map<string, number[]>();
-  for (const row of db.prepare('SELECT week, cycle_hours FROM pr_flow WHERE merged_at >= ? AND merged_at <= ?').all(iso(firstWeek), iso(asOfMs)) as { week: string; cycle_hours: number }[]) {
+  for (const row of flows) {
+    if (row.merged_at < iso(firstWeek) || row.cycle_hours === null) continue;
     const list = byWeek.get(row.week) ?? [];
     list.push(row.cycle_hours);
     byWeek.set(row.week, list);
