@@ -96,4 +96,4 @@ console.log(JSON.stringify({
   incremental_prs: changed, incremental_s: +(updateMs / 1000).toFixed(2),
   report_s: +(reportMs / 1000).toFixed(2), report_kib: Math.round(Buffer.byteLength(html) / 1024),
 }));
-await rm(dir, { recursive: true, force: true });
+if (process.env.KEEP) console.log(out); else await rm(dir, { recursive: true, force: true });

@@ -87,9 +87,11 @@ function distribution(values: readonly (number | null)[]): Distribution {
 /** Deployments to production with their time, in a form both the window figures and restores use. */
 const PRODUCTION_DEPLOYS = `
   SELECT d.source, d.key, d.repository_id, d.environment, d.state, coalesce(d.completed_at, d.started_at) AS at,
-         lag(d.state) OVER (PARTITION BY d.source, d.repository_id, d.environment ORDER BY coalesce(d.completed_at, d.started_at), d.key) AS previous_state
+         lag(d.state) OVER w AS previous_state,
+         min(CASE WHEN d.state = 'SUCCESSFUL' THEN coalesce(d.completed_at, d.started_at) END) OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_success_at
   FROM deployments d
-  WHERE d.environment_type = 'production' AND d.state IN ('SUCCESSFUL', 'FAILED') AND coalesce(d.completed_at, d.started_at) IS NOT NULL`;
+  WHERE d.environment_type = 'production' AND d.state IN ('SUCCESSFUL', 'FAILED') AND coalesce(d.completed_at, d.started_at) IS NOT NULL
+  WINDOW w AS (PARTITION BY d.source, d.repository_id, d.environment ORDER BY coalesce(d.completed_at, d.started_at), d.key)`;
 
 interface FlowRow {
   readonly week: string;
@@ -122,8 +124,7 @@ function period(db: DatabaseSync, allFlows: readonly FlowRow[], from: string, to
   const restores = db
     .prepare(
       `WITH p AS (${PRODUCTION_DEPLOYS})
-       SELECT (unixepoch((SELECT min(s.at) FROM p s WHERE s.source = f.source AND s.repository_id = f.repository_id AND s.environment = f.environment
-                          AND s.state = 'SUCCESSFUL' AND s.at > f.at), 'subsec') - unixepoch(f.at, 'subsec')) / 3600.0 AS hours
+       SELECT (unixepoch(f.next_success_at, 'subsec') - unixepoch(f.at, 'subsec')) / 3600.0 AS hours
        FROM p f WHERE f.state = 'FAILED' AND (f.previous_state IS NULL OR f.previous_state = 'SUCCESSFUL') AND f.at > ? AND f.at <= ?`,
     )
     .all(from, to) as { hours: number | null }[];

@@ -119,7 +119,8 @@ export const TABLES: readonly TableDefinition[] = [
       { name: 'is_bot', kind: 'boolean', description: '1 when the actor is a bot or service account.' },
       { name: 'origin', kind: 'text', description: '`events` or `activity` (see above).' },
     ],
-    indexes: [['pull_request_key', 'at']],
+    // Covering the timeline columns the views read, so pr_flow never reads the raw JSON of events.
+    indexes: [['source', 'pull_request_key', 'kind', 'at', 'actor_id', 'is_author', 'is_bot']],
   }),
   table({
     name: 'pull_request_reviews',
@@ -165,7 +166,7 @@ export const TABLES: readonly TableDefinition[] = [
       { name: 'authored_at', kind: 'time', description: 'Authored.' },
       { name: 'message', kind: 'text', description: 'The commit message.' },
     ],
-    indexes: [['pull_request_key']],
+    indexes: [['source', 'pull_request_key', 'authored_at']],
   }),
   table({
     name: 'commits',
@@ -182,7 +183,8 @@ export const TABLES: readonly TableDefinition[] = [
       { name: 'is_merge', kind: 'boolean', description: '1 for a commit with two or more parents.' },
       { name: 'is_revert', kind: 'boolean', description: '1 for a revert (`Revert "…"` or `This reverts commit …`).' },
     ],
-    indexes: [['repository_id', 'hash']],
+    // Covering what lead time and the deployment walk read, so neither touches the raw JSON of commits.
+    indexes: [['source', 'repository_id', 'hash', 'committed_at', 'authored_at', 'is_revert', 'parents']],
   }),
   table({
     name: 'pipelines',

@@ -89,9 +89,12 @@ CREATE VIEW dora_weekly AS
 WITH deploys AS (
   SELECT d.source, d.key, d.repository_id, d.environment, d.environment_type, d.state,
          coalesce(d.completed_at, d.started_at) AS at, ${week('coalesce(d.completed_at, d.started_at)')} AS week,
-         lag(d.state) OVER (PARTITION BY d.source, d.repository_id, d.environment ORDER BY coalesce(d.completed_at, d.started_at), d.key) AS previous_state
+         lag(d.state) OVER w AS previous_state,
+         -- the next successful deployment to the same repository and environment (a window, not a subquery per row)
+         min(CASE WHEN d.state = 'SUCCESSFUL' THEN coalesce(d.completed_at, d.started_at) END) OVER (w ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS next_success_at
   FROM deployments d
   WHERE d.state IN ('SUCCESSFUL', 'FAILED') AND coalesce(d.completed_at, d.started_at) IS NOT NULL
+  WINDOW w AS (PARTITION BY d.source, d.repository_id, d.environment ORDER BY coalesce(d.completed_at, d.started_at), d.key)
 ),
 reverts AS (
   SELECT DISTINCT dc.source, dc.deployment_key
@@ -124,9 +127,7 @@ lead_medians AS (
 outages AS (
   -- An outage starts with a failed deployment after a successful one (or the first) and ends with the next
   -- successful deployment to the same repository and environment.
-  SELECT f.source, f.week, f.environment,
-         ${hours('f.at', `(SELECT min(s.at) FROM deploys s WHERE s.source = f.source AND s.repository_id = f.repository_id
-                AND s.environment = f.environment AND s.state = 'SUCCESSFUL' AND s.at > f.at)`)} AS hours
+  SELECT f.source, f.week, f.environment, ${hours('f.at', 'f.next_success_at')} AS hours
   FROM deploys f
   WHERE f.state = 'FAILED' AND (f.previous_state IS NULL OR f.previous_state = 'SUCCESSFUL')
 ),
