@@ -7,7 +7,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { buildDataset, buildReport, openDataset } from '../dist/index.js';
+
+// The build runs in a child process, so its peak RSS is the build's alone (not the generator's).
+if (process.argv[2] === '--child') {
+  const [, , , mode, input, out] = process.argv;
+  const started = performance.now();
+  const report = await buildDataset({ inputs: [input], out, update: mode === 'update' });
+  const ms = performance.now() - started;
+  let reportMs = 0;
+  let reportBytes = 0;
+  if (mode === 'full') {
+    const startedReport = performance.now();
+    const db = openDataset(out);
+    reportBytes = Buffer.byteLength(buildReport(db));
+    db.close();
+    reportMs = performance.now() - startedReport;
+  }
+  console.log(JSON.stringify({ records: report.records, ms, peakRssKib: process.resourceUsage().maxRSS, reportMs, reportBytes }));
+  process.exit(0);
+}
+const child = (mode, input, out) => JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', mode, input, out], { encoding: 'utf8' }));
 
 const prs = Number(process.argv[2] ?? 10000);
 const commits = Number(process.argv[3] ?? 100000);
@@ -76,24 +98,14 @@ async function snapshotOf(name, { prCount, commitCount, titleSuffix = '' }) {
 
 const snapshot = await snapshotOf('full', { prCount: prs, commitCount: commits });
 const out = join(dir, 'bbsync.sqlite');
-const started = performance.now();
-const report = await buildDataset({ inputs: [snapshot], out });
-const fullMs = performance.now() - started;
-const rssAfterFull = process.resourceUsage().maxRSS;
-const startedReport = performance.now();
-const db = openDataset(out);
-const html = buildReport(db);
-db.close();
-const reportMs = performance.now() - startedReport;
+const full = child('full', snapshot, out);
 const changed = Math.max(1, Math.round(prs * 0.01));
 const run = await snapshotOf('run', { prCount: changed, commitCount: 0, titleSuffix: ' (edited)' });
-const startedUpdate = performance.now();
-await buildDataset({ inputs: [run], out, update: true });
-const updateMs = performance.now() - startedUpdate;
+const update = child('update', run, out);
 console.log(JSON.stringify({
-  pull_requests: prs, commits, records: report.records, full_build_s: +(fullMs / 1000).toFixed(2), records_per_s: Math.round(report.records / (fullMs / 1000)),
-  peak_rss_mib: Math.round(rssAfterFull / 1024), database_mib: Math.round((await stat(out)).size / 1048576),
-  incremental_prs: changed, incremental_s: +(updateMs / 1000).toFixed(2),
-  report_s: +(reportMs / 1000).toFixed(2), report_kib: Math.round(Buffer.byteLength(html) / 1024),
+  pull_requests: prs, commits, records: full.records, full_build_s: +(full.ms / 1000).toFixed(2), records_per_s: Math.round(full.records / (full.ms / 1000)),
+  peak_rss_mib: Math.round(full.peakRssKib / 1024), database_mib: Math.round((await stat(out)).size / 1048576),
+  incremental_prs: changed, incremental_s: +(update.ms / 1000).toFixed(2), incremental_peak_rss_mib: Math.round(update.peakRssKib / 1024),
+  report_s: +(full.reportMs / 1000).toFixed(2), report_kib: Math.round(full.reportBytes / 1024),
 }));
 if (process.env.KEEP) console.log(out); else await rm(dir, { recursive: true, force: true });

@@ -197,7 +197,8 @@ export async function buildDataset(options: BuildOptions): Promise<BuildReport> 
     // The file is only renamed into place once complete: no journal file and no fsync while building it (node:sqlite's
     // defensive mode refuses journal_mode OFF; an in-memory journal, bounded by one batch, still allows ROLLBACK).
     if (!update) db.exec('PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF;');
-    db.exec('PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;');
+    // A bounded page cache; temporary b-trees (the derivation's IN lists, sorts) go to disk, not memory.
+    db.exec('PRAGMA cache_size = -65536; PRAGMA temp_store = FILE;');
     if (!update) createSchema(db);
     db.exec(TOUCH_SQL);
     loader = new Loader(db, batchRows);
