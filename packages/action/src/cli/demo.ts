@@ -66,7 +66,7 @@ export async function demoCommand(args: readonly string[], io: CommandIo): Promi
   const sim = await startSimulator({ seed: Number(seedText), size: size as 'tiny' | 'small' | 'medium' });
   t.err(t.dim(`simulator: ${sim.origin} (seed ${seedText}, size ${size}); Cloud workspace "${sim.cloud.workspace}", Data Center at ${sim.datacenter.baseUrl}`));
   const rows: DemoRow[] = [];
-  const databases: string[] = [];
+  const databases: { readonly path: string; readonly figures: string }[] = [];
   try {
     const sources: readonly ('cloud' | 'datacenter')[] = source === 'both' ? ['cloud', 'datacenter'] : [source as 'cloud' | 'datacenter'];
     for (const kind of sources) {
@@ -132,13 +132,17 @@ export async function demoCommand(args: readonly string[], io: CommandIo): Promi
   );
   t.out('');
   t.out(`files: ${relative(io.cwd, out) || '.'}/<source>/{runs/<run>/streams/*/*.jsonl.gz, runs/<run>/manifest.json, runs/<run>/summary.md, state/, snapshot-2/}`);
-  const [example] = databases;
+  const example = databases[0]?.path;
   if (example !== undefined) {
+    for (const database of databases) {
+      t.out('');
+      t.out(database.figures);
+    }
     t.out('');
     t.out(t.bold('== The dataset =='));
     for (const database of databases) {
-      t.out(`database: ${relative(io.cwd, database) || database}  (SQLite; schema in docs/schema.md, queries in docs/queries.md)`);
-      t.out(`report:   ${relative(io.cwd, join(dirname(database), 'report.html'))}  (open it in a browser; no network needed)`);
+      t.out(`database: ${relative(io.cwd, database.path) || database.path}  (SQLite; schema in docs/schema.md, queries in docs/queries.md)`);
+      t.out(`report:   ${relative(io.cwd, join(dirname(database.path), 'report.html'))}  (open it in a browser; no network needed)`);
     }
     const sql = 'SELECT number, title, round(cycle_hours, 1) AS cycle_h, round(pickup_hours, 1) AS pickup_h, round(review_hours, 1) AS review_h FROM pr_flow ORDER BY merged_at DESC LIMIT 5';
     t.out(`try:      bbsync db query --db ${relative(io.cwd, example) || example} "${sql}"`);
@@ -170,8 +174,8 @@ function demoConfig(kind: 'cloud' | 'datacenter', sim: Awaited<ReturnType<Awaite
   );
 }
 
-/** Builds the demo's dataset from its snapshot and prints the figures (as of the simulator's clock). */
-async function demoDataset(t: CommandIo['terminal'], kind: string, snapshot: string, out: string, now: number): Promise<string | undefined> {
+/** Builds the demo's dataset and report from its snapshot; returns the figures (as of the simulator's clock) to print at the end. */
+async function demoDataset(t: CommandIo['terminal'], kind: string, snapshot: string, out: string, now: number): Promise<{ path: string; figures: string } | undefined> {
   let dataset: Awaited<ReturnType<typeof loadDataset>>;
   try {
     dataset = await loadDataset();
@@ -185,11 +189,8 @@ async function demoDataset(t: CommandIo['terminal'], kind: string, snapshot: str
     const metrics = dataset.computeMetrics(db, { asOf: new Date(now) });
     await writeFile(join(dirname(out), 'report.html'), dataset.buildReport(db, { title: `bbsync demo: ${kind}`, asOf: new Date(now) }));
     const { header, rows } = dataset.figureRows(metrics);
-    t.out('');
-    t.out(t.bold(`== ${kind}: figures (as of ${metrics.as_of.slice(0, 16).replace('T', ' ')} UTC, simulated time) ==`));
-    t.out(textTable(header, rows));
+    return { path: out, figures: `${t.bold(`== ${kind}: figures (as of ${metrics.as_of.slice(0, 16).replace('T', ' ')} UTC, simulated time) ==`)}\n${textTable(header, rows)}` };
   } finally {
     db.close();
   }
-  return out;
 }
