@@ -60,4 +60,17 @@ describe('report', () => {
     expect(csp).toContain(`style-src ${hash(style)}`);
     expect(script).not.toContain('sourceMappingURL');
   });
+
+  it('links only to web pages: a repository URL that is not http(s) gives no link', async () => {
+    const records = scenarioRecords({ withEvents: true }).map((r) =>
+      r.stream === 'repositories' ? { ...r, data: { ...(r.data as object), links: { html: { href: 'javascript:alert(1)' } } } } : r,
+    );
+    const out = join(dir, 'hostile.sqlite');
+    await buildDataset({ inputs: [await writeSnapshot(join(dir, 'hostile'), records)], out });
+    const database = openDataset(out);
+    const data = reportData(database, { asOf: new Date(AS_OF) });
+    database.close();
+    expect(data.slowest_open).toEqual([expect.objectContaining({ number: 7, url: null })]);
+    expect(renderReport(data)).not.toContain('javascript:alert');
+  });
 });
