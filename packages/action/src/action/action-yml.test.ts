@@ -17,7 +17,7 @@ describe('action.yml', () => {
     const read = [...SETTING_OPTIONS.map((o) => o.name).filter((n) => n !== 'output-dir' && n !== 'state-dir'), ...CREDENTIAL_OPTIONS, ...OTHER_INPUTS];
     expect(Object.keys(action.inputs).sort()).toEqual([...read].sort());
     for (const input of Object.values(action.inputs)) expect(input.description.length).toBeGreaterThan(10);
-    expect(Object.keys(action.outputs).sort()).toEqual(['artifact-id', 'artifact-name', 'complete', 'cursor-key', 'records', 'requests', 'run-dir', 'status']);
+    expect(Object.keys(action.outputs).sort()).toEqual(['artifact-id', 'artifact-name', 'change-failure-rate-28d', 'complete', 'cursor-key', 'cycle-time-median-hours-7d', 'deployments-per-week-28d', 'metrics', 'prs-merged-7d', 'records', 'requests', 'run-dir', 'status']);
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/main/index.js', post: 'dist/post/index.js', 'post-if': 'always()' });
   });
 

@@ -128,7 +128,11 @@ describeBundled('the bundled action (dist/)', { timeout: 120_000 }, () => {
     expect(first.post.stdout).toContain('main finished; nothing left to upload');
 
     const files = artifactFiles(first);
-    expect([...files.keys()]).toEqual(expect.arrayContaining(['manifest.json', 'state.json', 'summary.md']));
+    expect([...files.keys()]).toEqual(expect.arrayContaining(['manifest.json', 'state.json', 'summary.md', 'bbsync.sqlite', 'metrics.json', 'report.html']));
+    // The figures open the summary and are outputs, the same as metrics.json.
+    expect(first.main.summary.trimStart()).toMatch(/^### Pull request flow and delivery/);
+    expect(JSON.parse(first.main.outputs.metrics ?? '{}')).toEqual(JSON.parse((files.get('metrics.json') as Buffer).toString('utf8')));
+    expect(first.main.outputs['prs-merged-7d']).toMatch(/^\d+$/);
     expect([...files.keys()].some((name) => /^streams\/[^/]+\/.+\.jsonl\.gz$/.test(name))).toBe(true);
     expect([...files.keys()].some((name) => name.endsWith('.partial'))).toBe(false);
     const manifest = JSON.parse((files.get('manifest.json') as Buffer).toString('utf8')) as { status: string; streams: Record<string, { records: number; deleted: number }> };

@@ -18,6 +18,7 @@ import { formatCount, formatDuration } from '../summary/format.js';
 import { findCursorInArtifacts } from './artifacts.js';
 import { restoreCursor } from './cursor-cache.js';
 import { fallbackManifest } from './fallback-manifest.js';
+import { metricOutputs } from './dataset.js';
 import { finishRun } from './finish.js';
 import { maskAll, maskCredentialInputs, readInputs } from './inputs.js';
 import { saveJobPhase, saveJobState, type JobState } from './job-state.js';
@@ -136,7 +137,7 @@ async function runPrepared(prepared: PreparedSync, githubToken: string, redactor
     return;
   }
 
-  const result = await finishRun({ job, manifest, cursor, startDate: config.startDate?.toISOString(), redact });
+  const result = await finishRun({ job, manifest, cursor, startDate: config.startDate?.toISOString(), redact, dataset: true });
   saveJobPhase('done');
 
   const records = Object.fromEntries(Object.entries(manifest.streams).map(([stream, counts]) => [stream, counts.records]));
@@ -148,6 +149,7 @@ async function runPrepared(prepared: PreparedSync, githubToken: string, redactor
   core.setOutput('status', manifest.status);
   core.setOutput('cursor-key', result.cursorSave?.saved ? result.cursorSave.key : '');
   core.setOutput('run-dir', job.runDir);
+  for (const [name, value] of Object.entries(metricOutputs(result.metrics))) core.setOutput(name, value);
 
   const total = Object.values(records).reduce((a, b) => a + b, 0);
   core.info(`${manifest.status}: ${formatCount(total)} records, ${formatCount(manifest.requests.total)} requests.`);

@@ -3,8 +3,8 @@
  * scripted activity through the simulator's control API, runs an incremental sync, and merges both runs into
  * a snapshot, for Cloud and then Data Center. Shows both summaries and where the files are.
  */
-import { mkdir } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { RunManifest } from '@bbsync/core';
 import { DEFAULT_FAIL_ON, failsRun, validateConfig, type SyncConfig } from '../config/validate.js';
 import { cloudActivity, dataCenterActivity } from '../demo/activity.js';
@@ -13,6 +13,7 @@ import { loadSimulator, pickCredential } from '../demo/simulator.js';
 import { knownStreams } from '../run/connectors.js';
 import { formatCount, formatDuration } from '../summary/format.js';
 import { parse, UsageError } from './args.js';
+import { loadDataset } from './db.js';
 import type { CommandIo } from './io.js';
 import { runLocalSync } from './local-sync.js';
 import { printRunReport } from './report.js';
@@ -65,6 +66,7 @@ export async function demoCommand(args: readonly string[], io: CommandIo): Promi
   const sim = await startSimulator({ seed: Number(seedText), size: size as 'tiny' | 'small' | 'medium' });
   t.err(t.dim(`simulator: ${sim.origin} (seed ${seedText}, size ${size}); Cloud workspace "${sim.cloud.workspace}", Data Center at ${sim.datacenter.baseUrl}`));
   const rows: DemoRow[] = [];
+  const databases: { readonly path: string; readonly figures: string }[] = [];
   try {
     const sources: readonly ('cloud' | 'datacenter')[] = source === 'both' ? ['cloud', 'datacenter'] : [source as 'cloud' | 'datacenter'];
     for (const kind of sources) {
@@ -102,6 +104,8 @@ export async function demoCommand(args: readonly string[], io: CommandIo): Promi
           Object.entries(merged.streams).map(([stream, c]) => [stream, formatCount(c.records), formatCount(c.added), formatCount(c.updated), formatCount(c.deleted)]),
         ),
       );
+      const database = await demoDataset(t, kind, snapshot, join(folder, 'bbsync.sqlite'), sim.now());
+      if (database !== undefined) databases.push(database);
     }
   } finally {
     await sim.close();
@@ -128,6 +132,24 @@ export async function demoCommand(args: readonly string[], io: CommandIo): Promi
   );
   t.out('');
   t.out(`files: ${relative(io.cwd, out) || '.'}/<source>/{runs/<run>/streams/*/*.jsonl.gz, runs/<run>/manifest.json, runs/<run>/summary.md, state/, snapshot-2/}`);
+  const example = databases[0]?.path;
+  if (example !== undefined) {
+    for (const database of databases) {
+      t.out('');
+      t.out(database.figures);
+    }
+    t.out('');
+    t.out(t.bold('== The dataset =='));
+    for (const database of databases) {
+      t.out(`database: ${relative(io.cwd, database.path) || database.path}  (SQLite; schema in docs/schema.md, queries in docs/queries.md)`);
+      t.out(`report:   ${relative(io.cwd, join(dirname(database.path), 'report.html'))}  (open it in a browser; no network needed)`);
+    }
+    const sql = 'SELECT number, title, round(cycle_hours, 1) AS cycle_h, round(pickup_hours, 1) AS pickup_h, round(review_hours, 1) AS review_h FROM pr_flow ORDER BY merged_at DESC LIMIT 5';
+    t.out(`try:      bbsync db query --db ${relative(io.cwd, example) || example} "${sql}"`);
+    const { runQuery } = await loadDataset();
+    const result = runQuery(example, sql);
+    t.out(textTable([...result.columns], result.rows.map((row) => result.columns.map((c) => (row[c] === null || row[c] === undefined ? '' : String(row[c]))))));
+  }
   t.out(t.dim(`done in ${formatDuration(Date.now() - started)}; no credentials, no network.`));
   return rows.some((row) => failsRun(row.manifest.status, DEFAULT_FAIL_ON)) ? 1 : 0;
 }
@@ -150,4 +172,25 @@ function demoConfig(kind: 'cloud' | 'datacenter', sim: Awaited<ReturnType<Awaite
     { source: 'datacenter', datacenter: { baseUrl: serverUrl, rateLimit: false }, credentials: [{ ...pickCredential(sim.datacenter.credentials), label: 'admin' }], output },
     { knownStreams: knownStreams() },
   );
+}
+
+/** Builds the demo's dataset and report from its snapshot; returns the figures (as of the simulator's clock) to print at the end. */
+async function demoDataset(t: CommandIo['terminal'], kind: string, snapshot: string, out: string, now: number): Promise<{ path: string; figures: string } | undefined> {
+  let dataset: Awaited<ReturnType<typeof loadDataset>>;
+  try {
+    dataset = await loadDataset();
+  } catch (error) {
+    t.out(t.dim(`(no dataset: ${error instanceof Error ? error.message : String(error)})`));
+    return undefined;
+  }
+  await dataset.buildDataset({ inputs: [snapshot], out });
+  const db = dataset.openDataset(out);
+  try {
+    const metrics = dataset.computeMetrics(db, { asOf: new Date(now) });
+    await writeFile(join(dirname(out), 'report.html'), dataset.buildReport(db, { title: `bbsync demo: ${kind}`, asOf: new Date(now) }));
+    const { header, rows } = dataset.figureRows(metrics);
+    return { path: out, figures: `${t.bold(`== ${kind}: figures (as of ${metrics.as_of.slice(0, 16).replace('T', ' ')} UTC, simulated time) ==`)}\n${textTable(header, rows)}` };
+  } finally {
+    db.close();
+  }
 }

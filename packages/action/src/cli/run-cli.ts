@@ -1,11 +1,12 @@
 /**
- * The `bbsync` command line: `sync`, `verify`, `merge`, `demo`, `webhooks register|serve`. Exit codes: 0 ok,
- * 1 the operation failed (a failed or partial sync under `--fail-on`, a verification that is not ok), 2 bad
- * input (usage or config), 130 / 143 a sync stopped gracefully by SIGINT / SIGTERM.
+ * The `bbsync` command line: `sync`, `verify`, `merge`, `demo`, `webhooks register|serve`, `db`, `metrics`,
+ * `report`. Exit codes: 0 ok, 1 the operation failed (a failed or partial sync under `--fail-on`, a verification
+ * that is not ok), 2 bad input (usage or config), 130 / 143 a sync stopped gracefully by SIGINT / SIGTERM.
  */
 import { isBbsyncError, Redactor } from '@bbsync/core';
 import { secretFragments } from '../config/credentials-text.js';
 import { CREDENTIAL_ENV, UsageError } from './args.js';
+import { dbCommand, metricsCommand, reportCommand } from './db.js';
 import { demoCommand } from './demo.js';
 import type { CommandIo } from './io.js';
 import { mergeCommand } from './merge.js';
@@ -23,6 +24,9 @@ Commands:
   merge                fold run folders (shards, runs, a previous snapshot) into one snapshot by primary key
   demo                 run a full and an incremental sync against a local simulator (no credentials, no network)
   webhooks             register hooks on Bitbucket; serve the receiver that stores their deliveries
+  db                   build, query or export the SQLite dataset of a snapshot (needs Node 22.13+)
+  metrics              pull request flow and DORA figures of a snapshot or dataset, as a table or JSON
+  report               the figures as charts: one self-contained HTML file (no network)
 
 Run \`bbsync <command> --help\` for a command's options.`;
 
@@ -34,6 +38,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   merge: mergeCommand,
   demo: demoCommand,
   webhooks: webhooksCommand,
+  db: dbCommand,
+  metrics: metricsCommand,
+  report: reportCommand,
 };
 
 /** Runs the CLI; resolves with the exit code. Never throws. */
