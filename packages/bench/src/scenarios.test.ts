@@ -15,8 +15,26 @@ describe('scenarios', () => {
         `${api}-budgets-full`,
         `${api}-rate-limited-full`,
         `${api}-large-full`,
+        ...(api === 'cloud' ? ['cloud-tokens-1-full', 'cloud-tokens-2-full', 'cloud-tokens-3-full'] : ['datacenter-tokens-1-full', 'datacenter-tokens-2-full', 'datacenter-tokens-4-full']),
+        ...(api === 'datacenter' ? ['datacenter-pacing-off-full', 'datacenter-pacing-default-full', 'datacenter-pacing-tight-full'] : []),
       ]);
     }
+  });
+
+  it('scales credentials against the 1-credential run under the same binding limit, and leaves Data Center pacing unconfigured', () => {
+    const tokens = all.filter((s) => s.profile === 'tokens');
+    for (const session of tokens) {
+      const one = all.find((s) => s.id === `${session.api}-tokens-1`);
+      expect(session.rateLimits).toEqual(one?.rateLimits);
+      expect(session.size).toEqual(one?.size);
+      expect(session.scalingReference).toBe(session.credentials === 1 ? undefined : one?.id);
+    }
+    const pacing = all.filter((s) => s.profile === 'pacing');
+    expect(pacing.map((s) => [s.id, s.rateLimits?.dataCenterBucket, s.dataCenterPacing])).toEqual([
+      ['datacenter-pacing-off', undefined, 'unset'],
+      ['datacenter-pacing-default', { capacity: 60, fillPerSecond: 5 }, 'unset'],
+      ['datacenter-pacing-tight', { capacity: 10, fillPerSecond: 3 }, 'unset'],
+    ]);
   });
 
   it('makes the large workspace exactly ten times the medium one', () => {
@@ -27,7 +45,19 @@ describe('scenarios', () => {
   });
 
   it('selects sessions by prefix and runs an incremental step after its prerequisites, unreported', () => {
-    expect(selectSessions(all, ['datacenter']).map((s) => s.id)).toEqual(['datacenter-medium', 'datacenter-budgets', 'datacenter-rate-limited', 'datacenter-large']);
+    expect(selectSessions(all, ['datacenter']).map((s) => s.id)).toEqual([
+      'datacenter-medium',
+      'datacenter-budgets',
+      'datacenter-rate-limited',
+      'datacenter-large',
+      'datacenter-tokens-1',
+      'datacenter-tokens-2',
+      'datacenter-tokens-4',
+      'datacenter-pacing-off',
+      'datacenter-pacing-default',
+      'datacenter-pacing-tight',
+    ]);
+    expect(selectSessions(all, ['datacenter-pacing']).map((s) => s.id)).toEqual(['datacenter-pacing-off', 'datacenter-pacing-default', 'datacenter-pacing-tight']);
     const [session] = selectSessions(all, ['cloud-medium-unchanged']);
     expect(session?.steps.map((s) => [s.id, s.report])).toEqual([
       ['cloud-medium-full', false],
