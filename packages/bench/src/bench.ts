@@ -32,6 +32,8 @@ export interface BenchOptions {
   readonly startup?: boolean | undefined;
   /** Deadline of each large-workspace sync, ms (0 = none). @default LARGE_DEADLINE_MS */
   readonly largeDeadlineMs?: number | undefined;
+  /** Run the syncs with Node's default V8 and allocator settings, not the shipped entry points'. @default false */
+  readonly nodeDefaults?: boolean | undefined;
 }
 
 export interface BenchRun {
@@ -128,6 +130,7 @@ interface SessionContext {
   readonly log: (line: string) => void;
   /** Peak RSS of each API's medium full sync. */
   readonly memoryReference: Map<string, number>;
+  readonly nodeDefaults: boolean;
   /** Wall time and wall floor of each session's first step, for the credential-scaling comparison. */
   readonly wallBySession: Map<string, { readonly step: string; readonly wallMs: number; readonly floorMs: number }>;
 }
@@ -145,6 +148,10 @@ async function runSession(session: Session, context: SessionContext): Promise<St
   );
   context.log(`[${session.id}] simulator ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const endpoint = started[session.api];
+  if (endpoint.credentials.length < session.credentials) {
+    await sim.close();
+    throw new Error(`the ${session.api} simulator offered ${endpoint.credentials.length} of the ${session.credentials} credentials the scenario needs`);
+  }
   const stateFile = join(context.workDir, session.id, 'state', 'state.json');
   const results: StepResult[] = [];
   let previousBaseline: BaselineFigures | undefined;
@@ -159,7 +166,7 @@ async function runSession(session: Session, context: SessionContext): Promise<St
       const stormFactor = session.rateLimitRate ? 1 / (1 - session.rateLimitRate) : 1;
       const heldFloor = Math.ceil(floor.total * stormFactor);
       await sim.resetCounters();
-      const outcome = await runSyncInChild(syncJobFor(session, endpoint, stateFile, join(context.workDir, session.id, step.id)));
+      const outcome = await runSyncInChild(syncJobFor(session, endpoint, stateFile, join(context.workDir, session.id, step.id)), context.nodeDefaults);
       const counters = await sim.counters(session.api);
       timer.lap(`sync (${outcome.requests} requests)`);
       if (step.kind === 'full' && session.profile === 'medium') context.memoryReference.set(session.api, outcome.maxRssBytes);
@@ -235,7 +242,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchRun> {
   const startedAt = new Date();
   const t0 = performance.now();
   const workDir = await mkdtemp(join(process.env.BBSYNC_BENCH_WORKDIR ?? tmpdir(), 'bbsync-bench-'));
-  const context: SessionContext = { workDir, log, memoryReference: new Map(), wallBySession: new Map() };
+  const context: SessionContext = { workDir, log, memoryReference: new Map(), wallBySession: new Map(), nodeDefaults: options.nodeDefaults ?? false };
   const results: StepResult[] = [];
   const failures: { session: string; error: string }[] = [];
   try {

@@ -75,7 +75,9 @@ describe('parseBenchArgs', () => {
       out: 'x.md',
       startup: true,
       largeDeadlineSeconds: undefined,
+      nodeDefaults: false,
     });
+    expect(parseBenchArgs(['--node-defaults']).nodeDefaults).toBe(true);
     expect(parseBenchArgs(['--large-deadline', '0']).largeDeadlineSeconds).toBe(0);
     expect(parseBenchArgs([])).toMatchObject({ scenarios: [], quick: false, out: 'BENCHMARKS.md' });
     expect(() => parseBenchArgs(['--fast'])).toThrow(/unknown argument/);
