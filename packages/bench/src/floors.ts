@@ -101,6 +101,16 @@ export const OUTPUT_SPEC: Readonly<Record<ApiKind, readonly OutputRecord[]>> = {
   ],
 };
 
+/**
+ * Why a nothing-changed run may spend more than 2 requests per repository, per API, where the API makes that
+ * the floor for a strategy that does not know an unverified rule (each proven by a test named here).
+ */
+export const UNCHANGED_FLOOR_WHY: Readonly<Record<ApiKind, string | undefined>> = {
+  cloud:
+    "3 per repository is the floor while it is unknown whether comments and approvals bump a pull request's `updated_on` (unchanged-floor.test.ts): a withdrawn approval shows only in the pull request listing when they do, a comment only in the activity feed when they do not, a pipeline run only in the pipelines listing; a user who knows sets `activityBumpsPullRequestUpdatedOn` or `activityFeedCoversPullRequestUpdates` and gets 2",
+  datacenter: undefined,
+};
+
 /** Requests a connector may spend beyond the specification, each counted and reported on its own line. */
 export interface EnrichmentRule {
   readonly id: string;

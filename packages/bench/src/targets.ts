@@ -7,6 +7,7 @@
  * - incremental runs spend at least 5 × fewer requests than the baseline;
  * - with n credentials under a binding rate limit, wall time shrinks at least 0.8 × as much as the floor does.
  */
+import { UNCHANGED_FLOOR_WHY } from './floors.js';
 import type { MemoryBreakdown } from './protocol.js';
 import type { FigureCheck, StepResult, Verdict } from './results.js';
 
@@ -103,6 +104,7 @@ function requestChecks(result: StepResult): FigureCheck[] {
       requestFloor > result.unchangedAllowance
         ? `the floor itself (${formatCount(requestFloor)}) is above the allowance: ${result.floor.singleGets > 0 ? `${formatCount(result.floor.singleGets)} single GETs no strategy avoids` : 'listings every run must read'}; ${excessByListing(result)}`
         : excessByListing(result);
+    const floorWhy = UNCHANGED_FLOOR_WHY[result.session.api];
     checks.push({
       figure: 'requests, nothing changed',
       measured: formatCount(outcome.requests),
@@ -110,7 +112,7 @@ function requestChecks(result: StepResult): FigureCheck[] {
       ratio: ratio(outcome.requests, result.unchangedAllowance),
       target: '≤ allowance',
       verdict: verdict(ok),
-      why: ok ? undefined : allowanceWhy,
+      why: ok ? undefined : floorWhy === undefined ? allowanceWhy : `${allowanceWhy}; ${floorWhy}`,
     });
   }
   if (result.baseline !== undefined) {
