@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseBenchArgs } from './cli-args.js';
-import { allSessions, LARGE, MEDIUM, selectSessions } from './scenarios.js';
+import { syncJobFor } from './bench.js';
+import { allSessions, LARGE, MEDIUM, selectSessions, type Session } from './scenarios.js';
 
 describe('scenarios', () => {
   const all = allSessions({ quick: false });
@@ -82,5 +83,21 @@ describe('parseBenchArgs', () => {
     expect(parseBenchArgs([])).toMatchObject({ scenarios: [], quick: false, out: 'BENCHMARKS.md' });
     expect(() => parseBenchArgs(['--fast'])).toThrow(/unknown argument/);
     expect(() => parseBenchArgs(['--out'])).toThrow(/needs a value/);
+  });
+});
+
+describe('syncJobFor', () => {
+  const all = allSessions({ quick: false });
+  const endpoint = { baseUrl: 'http://127.0.0.1:1/rest/api/1.0', serverUrl: 'http://127.0.0.1:1', credentials: [1, 2, 3, 4].map((i) => ({ kind: 'bearer', token: `t${i}` }) as never) };
+  const job = (id: string) => syncJobFor(all.find((s) => s.id === id) as Session, endpoint, '/tmp/state.json', '/tmp/out');
+
+  it('leaves `rateLimit` out for the Data Center pacing runs, as a user who configured nothing', () => {
+    for (const id of ['datacenter-pacing-off', 'datacenter-pacing-default', 'datacenter-pacing-tight']) expect('rateLimit' in job(id).config, id).toBe(false);
+  });
+
+  it('tells the credential-scaling runs their bucket, and turns pacing off where no limit binds', () => {
+    expect(job('datacenter-tokens-4').config.rateLimit).toEqual({ enabled: true, capacity: 20, refillPerSecond: 20 });
+    expect(job('datacenter-tokens-4').credentials).toHaveLength(4);
+    expect(job('datacenter-medium').config.rateLimit).toBe(false);
   });
 });
