@@ -5,13 +5,13 @@
  * loading it, it starts itself again with a bounded young generation (see young-generation.ts).
  */
 import { nodeVersionProblem } from './cli/node-version.js';
-import { relaunchWithBoundedYoungGeneration } from './young-generation.js';
 
 const problem = nodeVersionProblem(process.versions.node);
 if (problem !== undefined) {
   process.stderr.write(`${problem}\n`);
   process.exit(2);
 }
+const { relaunchWithBoundedYoungGeneration } = await import('./young-generation.js');
 const relaunched = await relaunchWithBoundedYoungGeneration();
 if (relaunched !== undefined) process.exit(relaunched);
 const { main } = await import('./cli/main.js');

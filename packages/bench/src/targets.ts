@@ -60,7 +60,9 @@ export function excessByListing(result: StepResult, top = 2): string {
     .sort((a, b) => b.spent - b.floor - (a.spent - a.floor))
     .slice(0, top);
   if (rows.length === 0) return 'no listing exceeds its floor: retries (429s, faults) account for the difference';
-  return `most above the floor: ${rows.map((row) => `${row.id} ${formatCount(row.spent)} vs ${formatCount(row.floor)}`).join('; ')}`;
+  const { retries, rateLimited } = result.outcome;
+  const retried = retries > 0 ? `; ${formatCount(retries)} of the requests were retries${rateLimited > 0 ? ` (${formatCount(rateLimited)} answered 429)` : ''}` : '';
+  return `most above the floor: ${rows.map((row) => `${row.id} ${formatCount(row.spent)} vs ${formatCount(row.floor)}`).join('; ')}${retried}`;
 }
 
 function requestChecks(result: StepResult): FigureCheck[] {
