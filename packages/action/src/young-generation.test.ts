@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hasYoungGenerationBound, YOUNG_GENERATION_FLAGS } from './young-generation.js';
+import { hasYoungGenerationBound, SYNC_V8_FLAGS } from './young-generation.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'bbsync-young-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -36,7 +36,7 @@ function run(args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: nu
 describe('relaunchWithBoundedYoungGeneration', () => {
   it('runs the entry once, in a process with the flags, the arguments and the allocator setting, and passes its exit code on', () => {
     const { status, reports } = run(['3', '--flag']);
-    expect(reports).toEqual([{ execArgv: [...YOUNG_GENERATION_FLAGS], args: ['3', '--flag'], arenas: '2' }]);
+    expect(reports).toEqual([{ execArgv: [...SYNC_V8_FLAGS], args: ['3', '--flag'], arenas: '2' }]);
     expect(status).toBe(3);
   });
 

@@ -68,7 +68,7 @@ export async function runSyncJob(job: SyncJob): Promise<SyncOutcome> {
     cpuMs: (cpu.user + cpu.system) / 1000,
     memoryAtPeak: peaks.atPeakRss,
     peakLiveHeapBytes: peaks.peakLiveHeapBytes,
-    v8Flags: process.execArgv.filter((flag) => flag.startsWith('--max-semi-space-size') || flag.startsWith('--max-old-space-size')),
+    v8Flags: process.execArgv.filter((flag) => flag.startsWith('--max-') || flag.startsWith('--optimize-')),
   };
 }
 
