@@ -8,3 +8,4 @@ export { cacheKeyPrefix, artifactName } from './run/scope.js';
 export { prepareSync, executeSync, type PreparedSync } from './run/sync-job.js';
 export { mergeWithReport, type MergeReport, type StreamChange } from './merge/merge.js';
 export { runCli } from './cli/run-cli.js';
+export { ALLOCATOR_ENV, SYNC_V8_FLAGS, hasYoungGenerationBound, relaunchWithBoundedYoungGeneration } from './young-generation.js';

@@ -15,7 +15,7 @@ describe('pnpm bench --quick', () => {
     const lines: string[] = [];
     const run = await runBenchmarks({
       quick: true,
-      scenarios: ['cloud-medium', 'datacenter-medium', 'datacenter-budgets'],
+      scenarios: ['cloud-medium', 'datacenter-medium', 'datacenter-budgets', 'datacenter-tokens', 'datacenter-pacing-default'],
       command: 'pnpm bench -- --quick',
       log: (line) => lines.push(line),
       startup: false,
@@ -30,6 +30,10 @@ describe('pnpm bench --quick', () => {
       'datacenter-medium-unchanged',
       'datacenter-medium-changed',
       'datacenter-budgets-full',
+      'datacenter-tokens-1-full',
+      'datacenter-tokens-2-full',
+      'datacenter-tokens-4-full',
+      'datacenter-pacing-default-full',
     ]);
     for (const result of run.results) {
       expect(result.requestFloor, result.step.id).toBeGreaterThan(0);
@@ -38,6 +42,16 @@ describe('pnpm bench --quick', () => {
       if (result.session.baseline) expect(result.baseline?.requests, result.step.id).toBeGreaterThan(0);
     }
     expect(run.results.find((r) => r.step.id === 'datacenter-budgets-full')?.rateFloorMs).toBeDefined();
+    // Each multi-credential step is compared with the 1-credential one; the pacing run has the bucket's floor.
+    expect(run.results.filter((r) => r.scaling !== undefined).map((r) => [r.step.id, r.scaling?.referenceStep])).toEqual([
+      ['datacenter-tokens-2-full', 'datacenter-tokens-1-full'],
+      ['datacenter-tokens-4-full', 'datacenter-tokens-1-full'],
+    ]);
+    expect(run.results.find((r) => r.step.id === 'datacenter-pacing-default-full')?.rateFloorMs).toBeDefined();
+    // The syncs run with the shipped entry points' V8 flags, and the enrichments have their own line.
+    expect(run.results.every((r) => (r.outcome.v8Flags ?? []).includes('--optimize-for-size'))).toBe(true);
+    expect(run.report).toMatch(/\| commit details \(enrichment\) \| [\d,]+ requests \| [\d,]+ PR hashes/);
+    expect(run.report).toContain('| requests vs pessimistic floor |');
 
     expect(run.report).toContain('## Summary');
     expect(run.report).toContain('| figure | measured | floor / reference | ratio | target | result |');
@@ -45,5 +59,5 @@ describe('pnpm bench --quick', () => {
     expect(run.report).toMatch(/\| requests vs baseline \| [\d,]+ \| [\d,]+ \(baseline/);
     expect(run.report).toContain('### Bitbucket Data Center');
     expect(lines.join('\n')).toContain('### Full sync (`cloud-medium-full`)');
-  }, 120_000);
+  }, 240_000);
 });

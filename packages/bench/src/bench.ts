@@ -8,11 +8,11 @@ import { join } from 'node:path';
 import type { CredentialConfig } from '@bbsync/core';
 import type { SimFaults } from '@bbsync/simulator';
 import { runBaseline } from './baseline.js';
-import { latencyFloorMs, PINNED_SWITCHES, rateLimitFloorMs, stormFloorMs, requestFloor, requestsByListing, workspaceListingPages, type RateLimitSpec } from './floors.js';
+import { ENRICHMENTS, enrichmentRequests, latencyFloorMs, PINNED_SWITCHES, rateLimitFloorMs, stormFloorMs, requestFloor, requestsByListing, workspaceListingPages, type RateLimitSpec } from './floors.js';
 import { machineInfo } from './machine.js';
 import type { ApiEndpoint, SyncJob } from './protocol.js';
 import { renderReport, stepSection } from './report.js';
-import type { BaselineFigures, StepResult } from './results.js';
+import type { BaselineFigures, EnrichmentFigures, StepResult } from './results.js';
 import { allSessions, selectSessions, type Session } from './scenarios.js';
 import { SimProcess } from './sim-client.js';
 import { measureStartup, type StartupResult } from './startup.js';
@@ -32,6 +32,8 @@ export interface BenchOptions {
   readonly startup?: boolean | undefined;
   /** Deadline of each large-workspace sync, ms (0 = none). @default LARGE_DEADLINE_MS */
   readonly largeDeadlineMs?: number | undefined;
+  /** Run the syncs with Node's default V8 and allocator settings, not the shipped entry points'. @default false */
+  readonly nodeDefaults?: boolean | undefined;
 }
 
 export interface BenchRun {
@@ -44,28 +46,43 @@ export interface BenchRun {
 /** Requests per hour the client may spend where budgets are not what a scenario measures. */
 const UNBOUNDED_PER_HOUR = 1_000_000_000;
 
+/** Whether the session's budgets are meant to bind (and so are told to the Cloud sync as `requestsPerHour`). */
+function budgetsBind(session: Session): boolean {
+  return session.profile === 'budgets' || session.profile === 'tokens';
+}
+
+/** The rate limit the simulator enforces where it binds: budgets, token scaling, and Data Center buckets. */
 function rateLimitSpec(session: Session): RateLimitSpec | undefined {
-  if (session.profile !== 'budgets') return undefined;
   const limits = session.rateLimits;
   if (session.api === 'cloud') {
+    if (!budgetsBind(session)) return undefined;
     return { kind: 'rolling-window', perWindow: limits?.cloudPerHour ?? 1000, windowMs: 3_600_000 * (limits?.cloudWindowScale ?? 1), identities: session.credentials };
   }
   const bucket = limits?.dataCenterBucket;
   return bucket ? { kind: 'token-bucket', capacity: bucket.capacity, fillPerSecond: bucket.fillPerSecond, identities: session.credentials } : undefined;
 }
 
+/** What a Data Center sync of this session is told about the rate limit (`undefined`: left out). */
+function dataCenterRateLimitSetting(session: Session): unknown {
+  const bucket = session.rateLimits?.dataCenterBucket;
+  const pacing = session.dataCenterPacing ?? (budgetsBind(session) ? 'configured' : 'off');
+  if (pacing === 'unset') return undefined;
+  if (pacing === 'configured' && bucket) return { enabled: true, capacity: bucket.capacity, refillPerSecond: bucket.fillPerSecond };
+  return false;
+}
+
 /** The sync job of a step: the connector settings and credentials a user would configure for this scenario. */
 export function syncJobFor(session: Session, endpoint: ApiEndpoint, stateFile: string, outputDir: string): SyncJob {
-  const budgets = session.profile === 'budgets';
+  const budgets = budgetsBind(session);
   const limits = session.rateLimits;
   const credentials: CredentialConfig[] = endpoint.credentials.slice(0, session.credentials).map((credential) =>
     session.api === 'cloud' ? { ...credential, requestsPerHour: budgets ? (limits?.cloudPerHour ?? 1000) : UNBOUNDED_PER_HOUR } : credential,
   );
-  const bucket = limits?.dataCenterBucket;
+  const rateLimit = session.api === 'datacenter' ? dataCenterRateLimitSetting(session) : undefined;
   const config =
     session.api === 'cloud'
       ? { workspace: endpoint.workspace, baseUrl: endpoint.baseUrl, ...session.config }
-      : { baseUrl: endpoint.serverUrl, rateLimit: budgets && bucket ? { enabled: true, capacity: bucket.capacity, refillPerSecond: bucket.fillPerSecond } : false, ...session.config };
+      : { baseUrl: endpoint.serverUrl, ...(rateLimit === undefined ? {} : { rateLimit }), ...session.config };
   const speedUp = session.api === 'cloud' && budgets ? 1 / (limits?.cloudWindowScale ?? 1) : 1;
   return {
     api: session.api,
@@ -113,6 +130,9 @@ interface SessionContext {
   readonly log: (line: string) => void;
   /** Peak RSS of each API's medium full sync. */
   readonly memoryReference: Map<string, number>;
+  readonly nodeDefaults: boolean;
+  /** Wall time and wall floor of each session's first step, for the credential-scaling comparison. */
+  readonly wallBySession: Map<string, { readonly step: string; readonly wallMs: number; readonly floorMs: number }>;
 }
 
 async function runSession(session: Session, context: SessionContext): Promise<StepResult[]> {
@@ -128,6 +148,10 @@ async function runSession(session: Session, context: SessionContext): Promise<St
   );
   context.log(`[${session.id}] simulator ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const endpoint = started[session.api];
+  if (endpoint.credentials.length < session.credentials) {
+    await sim.close();
+    throw new Error(`the ${session.api} simulator offered ${endpoint.credentials.length} of the ${session.credentials} credentials the scenario needs`);
+  }
   const stateFile = join(context.workDir, session.id, 'state', 'state.json');
   const results: StepResult[] = [];
   let previousBaseline: BaselineFigures | undefined;
@@ -138,9 +162,11 @@ async function runSession(session: Session, context: SessionContext): Promise<St
       const census = await sim.census(session.api, session.steps.length > 1);
       timer.lap('census');
       const floor = requestFloor(census, step.kind !== 'full');
+      const pessimisticFloor = requestFloor(census, step.kind !== 'full', 'pessimistic');
       const stormFactor = session.rateLimitRate ? 1 / (1 - session.rateLimitRate) : 1;
+      const heldFloor = Math.ceil(floor.total * stormFactor);
       await sim.resetCounters();
-      const outcome = await runSyncInChild(syncJobFor(session, endpoint, stateFile, join(context.workDir, session.id, step.id)));
+      const outcome = await runSyncInChild(syncJobFor(session, endpoint, stateFile, join(context.workDir, session.id, step.id)), context.nodeDefaults);
       const counters = await sim.counters(session.api);
       timer.lap(`sync (${outcome.requests} requests)`);
       if (step.kind === 'full' && session.profile === 'medium') context.memoryReference.set(session.api, outcome.maxRssBytes);
@@ -157,23 +183,42 @@ async function runSession(session: Session, context: SessionContext): Promise<St
       timer.done();
       const limit = rateLimitSpec(session);
       const attributed = requestsByListing(session.api, counters.byEndpoint);
+      const spentOnEnrichments = enrichmentRequests(session.api, counters.byEndpoint);
+      const enrichments: EnrichmentFigures[] = ENRICHMENTS[session.api].map((rule) => ({
+        rule,
+        requests: spentOnEnrichments[rule.id] ?? 0,
+        wanted: rule.wanted(census, step.kind !== 'full'),
+        least: rule.least(census, step.kind !== 'full'),
+      }));
+      // The wall floors are those of the floor's requests, not of the sync's own count.
+      const latencyFloor = latencyFloorMs(heldFloor, session.latencyMs, session.concurrency);
+      const rateFloorMs = limit
+        ? rateLimitFloorMs(floor.total, limit)
+        : session.rateLimitRate
+          ? stormFloorMs(heldFloor, heldFloor - floor.total, session.latencyMs, session.concurrency)
+          : undefined;
+      if (index === 0) context.wallBySession.set(session.id, { step: step.id, wallMs: outcome.wallMs, floorMs: Math.max(latencyFloor, rateFloorMs ?? 0) });
+      const reference = session.scalingReference === undefined ? undefined : context.wallBySession.get(session.scalingReference);
       const result: StepResult = {
         session,
         step,
         census,
         floor,
-        requestFloor: Math.ceil(floor.total * stormFactor),
+        pessimisticFloor,
+        requestFloor: heldFloor,
+        pessimisticRequestFloor: Math.ceil(pessimisticFloor.total * stormFactor),
+        enrichments,
+        scaling:
+          reference === undefined
+            ? undefined
+            : { credentials: session.credentials, referenceStep: reference.step, referenceWallMs: reference.wallMs, referenceFloorMs: reference.floorMs },
         outcome,
         requestsByListing: attributed.byListing,
         otherRequests: attributed.other,
         serverRequests: counters.total,
         baseline,
-        latencyFloorMs: latencyFloorMs(outcome.requests, session.latencyMs, session.concurrency),
-        rateFloorMs: limit
-          ? rateLimitFloorMs(outcome.requests - outcome.rateLimited, limit)
-          : session.rateLimitRate
-            ? stormFloorMs(outcome.requests, outcome.rateLimited, session.latencyMs, session.concurrency)
-            : undefined,
+        latencyFloorMs: latencyFloor,
+        rateFloorMs,
         memoryReferenceBytes: context.memoryReference.get(session.api),
         change,
         unchangedAllowance: step.kind === 'unchanged' ? TARGETS.unchangedRequestsPerRepository * census.repositories + workspaceListingPages(census) : undefined,
@@ -197,7 +242,7 @@ export async function runBenchmarks(options: BenchOptions): Promise<BenchRun> {
   const startedAt = new Date();
   const t0 = performance.now();
   const workDir = await mkdtemp(join(process.env.BBSYNC_BENCH_WORKDIR ?? tmpdir(), 'bbsync-bench-'));
-  const context: SessionContext = { workDir, log, memoryReference: new Map() };
+  const context: SessionContext = { workDir, log, memoryReference: new Map(), wallBySession: new Map(), nodeDefaults: options.nodeDefaults ?? false };
   const results: StepResult[] = [];
   const failures: { session: string; error: string }[] = [];
   try {

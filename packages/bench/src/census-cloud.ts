@@ -36,8 +36,14 @@ function withStableKeys(prKey: string, items: readonly CloudObject[]): { key: st
 /** Default-branch commit hashes by repository uuid, cheap (`control.truthIds()`), when no diff is needed. */
 export type CommitIds = Readonly<Record<string, readonly string[]>>;
 
-/** Census id of the commit GETs no strategy avoids (not a listing: see floors.ts' SINGLE_GETS). */
+/**
+ * Census id of the commit GETs the commit-details enrichment cannot avoid (not a listing: see floors.ts'
+ * ENRICHMENTS): its pull request hashes that no listing of the specification gives.
+ */
 export const COMMIT_DETAILS_CENSUS = 'commit-details';
+
+/** Census id of every pull request hash the commit-details enrichment wants to fill (free or not). */
+export const COMMIT_HASHES_CENSUS = 'commit-hashes';
 
 /** Length of the abbreviated hashes pull request objects carry (`hash` of `merge_commit`, `source.commit`, …). */
 const SHORT_HASH = 12;
@@ -77,7 +83,8 @@ function commitNeeds(prKey: string, pullRequest: CloudObject, prCommits: readonl
  * The Cloud census. Activity counts as one repository-wide feed per repository (cheaper than per pull
  * request). `commitIds`, when given, replaces the rendered commits (the large workspace has 500,000).
  *
- * Besides the listings it counts the commit GETs no strategy avoids (as {@link COMMIT_DETAILS_CENSUS}): a pull
+ * Besides the listings it counts, for the commit-details enrichment, the pull request hashes it fills (as
+ * {@link COMMIT_HASHES_CENSUS}) and the commit GETs it cannot avoid (as {@link COMMIT_DETAILS_CENSUS}): a pull
  * request's merge commit, or the source tip of one whose branch is gone, that is neither in the pull request's
  * commit listing nor in the default branch's history (which a sync reads whole on a first run, so everything
  * on it resolves for free). Keyed per pull request and commit, so an incremental run counts only new ones.
@@ -128,8 +135,9 @@ export function cloudCensus(read: TruthReader<CloudTruthLike>, builder: CensusBu
   // What the default branch's history leaves unresolved costs a GET.
   const addCommitDetails = (uuid: string, history: readonly string[]): void => {
     const onHistory = new Set(history.map((hash) => hash.slice(0, SHORT_HASH).toLowerCase()));
-    const unavoidable = (needsByRepository.get(uuid) ?? []).filter((need) => !onHistory.has(need.hash));
-    builder.add(COMMIT_DETAILS_CENSUS, unavoidable, (need) => need.key);
+    const needs = needsByRepository.get(uuid) ?? [];
+    builder.add(COMMIT_HASHES_CENSUS, needs, (need) => need.key);
+    builder.add(COMMIT_DETAILS_CENSUS, needs.filter((need) => !onHistory.has(need.hash)), (need) => need.key);
   };
   if (commitIds !== undefined) {
     for (const repository of repositories) {

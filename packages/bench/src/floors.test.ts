@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLOUD_LISTINGS, DATACENTER_LISTINGS, listingCost, pagesFor, rateLimitFloorMs, requestFloor, requestsByListing, workspaceListingPages } from './floors.js';
+import { CLOUD_LISTINGS, DATACENTER_LISTINGS, ENRICHMENTS, enrichmentRequests, listingCost, pagesFor, rateLimitFloorMs, requestFloor, requestsByListing, workspaceListingPages } from './floors.js';
 import type { Census } from './protocol.js';
 
 const census: Census = {
@@ -64,6 +64,21 @@ describe('requestFloor', () => {
     }
     expect(CLOUD_LISTINGS.find((r) => r.id === 'pullrequests')?.maxPage).toBe(50);
     expect(CLOUD_LISTINGS.find((r) => r.id === 'pullrequest-activity')?.maxPage).toBe(50);
+  });
+
+  it('states the assumption of every rule that skips a listing, with a pessimistic rule where a switch can break it', () => {
+    for (const rule of [...CLOUD_LISTINGS, ...DATACENTER_LISTINGS]) {
+      const skips = rule.incremental === 'if-changed' || rule.coveredBy !== undefined;
+      if (skips) expect(rule.assumption?.text, rule.id).toBeTruthy();
+      if (rule.assumption?.simulatorSwitch !== undefined) expect(rule.pessimistic, rule.id).toBeDefined();
+    }
+  });
+
+  it('charges no enrichment to the floor', () => {
+    const withDetails: Census = { ...census, listings: [...census.listings, { listing: 'commit-details', histogram: { '5:5': 1 } }, { listing: 'commit-hashes', histogram: { '9:9': 1 } }] };
+    expect(requestFloor(withDetails, false).total).toBe(requestFloor(census, false).total);
+    expect(ENRICHMENTS.cloud.map((rule) => [rule.id, rule.least(withDetails, false), rule.wanted(withDetails, false)])).toEqual([['commit details', 5, 9]]);
+    expect(enrichmentRequests('cloud', { 'GET /repositories/{ws}/{repo}/commit/{commit}': 4, 'GET /repositories/{ws}': 1 })).toEqual({ 'commit details': 4 });
   });
 });
 

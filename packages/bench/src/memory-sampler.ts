@@ -12,23 +12,36 @@ const SAMPLE_EVERY_MS = 250;
 function sample(): MemoryBreakdown {
   const usage = process.memoryUsage();
   let youngBytes = 0;
-  for (const space of getHeapSpaceStatistics()) if (space.space_name === 'new_space' || space.space_name === 'new_large_object_space') youngBytes += space.space_size;
-  return { rssBytes: usage.rss, heapTotalBytes: usage.heapTotal, heapUsedBytes: usage.heapUsed, youngBytes, externalBytes: usage.external };
+  let oldUsedBytes = 0;
+  for (const space of getHeapSpaceStatistics()) {
+    if (space.space_name === 'new_space' || space.space_name === 'new_large_object_space') youngBytes += space.space_size;
+    if (space.space_name === 'old_space' || space.space_name === 'large_object_space') oldUsedBytes += space.space_used_size;
+  }
+  return { rssBytes: usage.rss, heapTotalBytes: usage.heapTotal, heapUsedBytes: usage.heapUsed, youngBytes, externalBytes: usage.external, oldUsedBytes };
 }
 
-/** Starts sampling; `stop` returns the sample with the largest RSS (one is taken at stop too). */
-export function sampleMemory(): { stop(): MemoryBreakdown } {
+/** What the sampling kept: the sample with the largest RSS, and the largest old-generation use. */
+export interface MemoryPeaks {
+  readonly atPeakRss: MemoryBreakdown;
+  readonly peakLiveHeapBytes: number;
+}
+
+/** Starts sampling; `stop` returns the peaks (one sample is taken at stop too). */
+export function sampleMemory(): { stop(): MemoryPeaks } {
   let largest = sample();
-  const timer = setInterval(() => {
+  let live = largest.oldUsedBytes ?? 0;
+  const take = (): void => {
     const now = sample();
     if (now.rssBytes > largest.rssBytes) largest = now;
-  }, SAMPLE_EVERY_MS);
+    live = Math.max(live, now.oldUsedBytes ?? 0);
+  };
+  const timer = setInterval(take, SAMPLE_EVERY_MS);
   timer.unref();
   return {
     stop() {
       clearInterval(timer);
-      const now = sample();
-      return now.rssBytes > largest.rssBytes ? now : largest;
+      take();
+      return { atPeakRss: largest, peakLiveHeapBytes: live };
     },
   };
 }

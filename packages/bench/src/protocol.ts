@@ -118,6 +118,10 @@ export interface SyncOutcome {
   readonly cpuMs?: number | undefined;
   /** The memory sample with the largest RSS taken during the sync (every 250 ms). */
   readonly memoryAtPeak?: MemoryBreakdown | undefined;
+  /** The largest old-generation use seen (what survived scavenges: the live heap, garbage not yet collected included). */
+  readonly peakLiveHeapBytes?: number | undefined;
+  /** V8 flags the sync process ran with (the shipped entry points' flags). */
+  readonly v8Flags?: readonly string[] | undefined;
 }
 
 /** One memory sample of the sync process (`process.memoryUsage()` and V8's heap spaces). */
@@ -130,6 +134,8 @@ export interface MemoryBreakdown {
   readonly youngBytes: number;
   /** Memory outside V8's heap that V8 knows of: Buffers, zlib streams. */
   readonly externalBytes: number;
+  /** Old generation in use (objects that survived the young generation). */
+  readonly oldUsedBytes?: number | undefined;
 }
 
 export type SyncReplyMessage = { readonly ok: true; readonly outcome: SyncOutcome } | { readonly ok: false; readonly error: string };

@@ -18,6 +18,7 @@ async function main(): Promise<void> {
     command,
     startup: args.startup,
     largeDeadlineMs: args.largeDeadlineSeconds === undefined ? undefined : args.largeDeadlineSeconds * 1000,
+    nodeDefaults: args.nodeDefaults,
   });
   const out = resolve(args.out);
   await writeFile(out, run.report);

@@ -26,7 +26,14 @@ export interface Step {
 }
 
 /** The aspects a session stresses, for the report. */
-export type SessionProfile = 'medium' | 'budgets' | 'rate-limited' | 'large';
+export type SessionProfile = 'medium' | 'budgets' | 'rate-limited' | 'large' | 'tokens' | 'pacing';
+
+/**
+ * What the Data Center sync is told about the server's rate limit: `configured` gives it the server's bucket
+ * (`rateLimit: { capacity, refillPerSecond }`), `off` turns pacing off (`rateLimit: false`), `unset` leaves
+ * `rateLimit` out (the default: full speed until a 429, then the rate the server allows).
+ */
+export type DataCenterPacing = 'configured' | 'off' | 'unset';
 
 export interface Session {
   readonly id: string;
@@ -57,6 +64,10 @@ export interface Session {
   readonly deadlineMs?: number | undefined;
   /** Extra connector settings. */
   readonly config?: Readonly<Record<string, unknown>> | undefined;
+  /** Data Center: what the sync is told about the rate limit. @default 'configured' where budgets bind, else 'off' */
+  readonly dataCenterPacing?: DataCenterPacing | undefined;
+  /** For a credential-scaling series: the session on one credential whose wall time this one's is compared with. */
+  readonly scalingReference?: string | undefined;
   readonly steps: readonly Step[];
 }
 
@@ -93,6 +104,12 @@ export const SMALL: Partial<SimSize> = {
 /** Half the small workspace for the 429 storm: every 429 costs a second of Retry-After, so volume is not the point. */
 export const STORM: Partial<SimSize> = { ...SMALL, repositories: 6, projects: 2 };
 
+/** The Data Center pacing sessions' workspace: small enough that the default bucket (60 + 5/s) costs seconds, not minutes. */
+export const PACING: Partial<SimSize> = { ...SMALL, repositories: 6, projects: 2, pullRequestsPerRepo: 12 };
+
+/** Credential counts of the scaling series: Cloud's simulator offers three identities, Data Center any number of users. */
+export const SCALING_CREDENTIALS: Readonly<Record<ApiKind, readonly number[]>> = { cloud: [1, 2, 3], datacenter: [1, 2, 4] };
+
 /** Tiny sizes for `--quick` (the package's smoke test). */
 const TINY: Partial<SimSize> = { repositories: 3, projects: 1, members: 5, pullRequestsPerRepo: 4, commitsPerRepo: 24, pipelinesPerRepo: 4 };
 const TINY_LARGE: Partial<SimSize> = { ...TINY, repositories: 30, projects: 3, members: 12 };
@@ -124,6 +141,55 @@ function sessionsFor(api: ApiKind, quick: boolean, largeDeadlineMs: number): Ses
       ? { cloudPerHour: quick ? 40 : 50, cloudWindowScale: quick ? 0.0002 : 0.002, cloudRetryAfter: false }
       : { dataCenterBucket: { capacity: quick ? 10 : 20, fillPerSecond: quick ? 100 : 20 } };
   const noLimits: SimRateLimits = api === 'cloud' ? { cloudPerHour: 100_000_000 } : {};
+  const scaling: Session[] = SCALING_CREDENTIALS[api].map((credentials) => ({
+    id: `${api}-tokens-${credentials}`,
+    api,
+    profile: 'tokens',
+    title: `${name}: ${credentials} credential${credentials === 1 ? '' : 's'} under a binding rate limit`,
+    purpose:
+      (api === 'cloud'
+        ? `The small workspace with ${credentials} identit${credentials === 1 ? 'y' : 'ies'}, each allowed 50 requests per hour (the hour shrunk to 7.2 s).`
+        : `The small workspace with ${credentials} user${credentials === 1 ? '' : 's'}, each with a token bucket of 20 refilled at 20 per second (configured).`) +
+      ' The rate limit, not latency, bounds the run, so its wall time should shrink about as the credentials grow.',
+    seed: 7,
+    size: small,
+    latencyMs,
+    concurrency: 16,
+    credentials,
+    rateLimits: budgets,
+    baseline: false,
+    memoryReference: `${api}-medium`,
+    scalingReference: credentials === 1 ? undefined : `${api}-tokens-1`,
+    steps: [{ id: `${api}-tokens-${credentials}-full`, title: `Full sync, ${credentials} credential${credentials === 1 ? '' : 's'}`, kind: 'full' }],
+  }));
+  // Data Center servers differ in their rate limit (opt-in; 60 + 5/s by default when on): the sync is told
+  // nothing and must run at full speed where the server allows it, and settle to the rate it answers 429s at.
+  const pacing: Session[] =
+    api === 'cloud'
+      ? []
+      : (
+          [
+            ['off', 'rate limiting off', undefined],
+            ['default', 'the default bucket (60 + 5/s)', { capacity: 60, fillPerSecond: 5 }],
+            ['tight', 'a tight bucket (10 + 3/s)', { capacity: 10, fillPerSecond: 3 }],
+          ] as const
+        ).map(([kind, text, bucket]) => ({
+          id: `datacenter-pacing-${kind}`,
+          api,
+          profile: 'pacing',
+          title: `Data Center: no rate limit configured, server with ${text}`,
+          purpose: `A sync with no \`rateLimit\` configured (the default) against a server with ${text}: it should send at full speed until a 429, then follow Retry-After and learn the rate the server allows.`,
+          seed: 13,
+          size: quick ? TINY : PACING,
+          latencyMs,
+          concurrency: 16,
+          credentials: 1,
+          rateLimits: bucket === undefined ? {} : { dataCenterBucket: quick ? { capacity: Math.min(bucket.capacity, 10), fillPerSecond: 100 } : bucket },
+          baseline: false,
+          memoryReference: `${api}-medium`,
+          dataCenterPacing: 'unset',
+          steps: [{ id: `datacenter-pacing-${kind}-full`, title: `Full sync, ${text}`, kind: 'full' }],
+        }));
   return [
     {
       id: `${api}-medium`,
@@ -200,6 +266,8 @@ function sessionsFor(api: ApiKind, quick: boolean, largeDeadlineMs: number): Ses
       deadlineMs: quick || largeDeadlineMs <= 0 ? undefined : largeDeadlineMs,
       steps: [{ id: `${api}-large-full`, title: 'Full sync, 10x data', kind: 'full' }],
     },
+    ...scaling,
+    ...pacing,
   ];
 }
 

@@ -34,7 +34,7 @@ export class SimProcess {
   /** Forks the simulator process and starts a simulator in it. */
   static async start(options: SimOptions, credentialCount: number): Promise<{ sim: SimProcess; started: SimStarted }> {
     // The large workspace's ground truth is rendered in this process: give it room.
-    const sim = new SimProcess(forkChild('sim-process', 8192));
+    const sim = new SimProcess(forkChild('sim-process', { heapMb: 8192 }));
     try {
       const started = (await sim.#call('start', { options, credentialCount })) as SimStarted;
       return { sim, started };

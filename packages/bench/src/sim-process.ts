@@ -42,7 +42,7 @@ function setFaults(api: ApiKind, handle: ApiHandleLike, faults: SimFaults): bool
 }
 
 /**
- * Credentials with full read access and distinct rate-limit identities: Data Center's admin plus system
+ * Up to `count` credentials with full read access and distinct rate-limit identities: Data Center's admin plus system
  * administrators added through the control API; Cloud's two workspace access tokens (each access token is its
  * own identity) and the admin's API token (the user's identity).
  */
@@ -60,7 +60,7 @@ function credentialsFor(api: ApiKind, handle: ApiHandleLike, count: number): Cre
       if (sample && out.length < count) out.push(sample.config);
     }
   }
-  if (out.length < count) throw new Error(`the ${api} simulator offered ${out.length} of the ${count} credentials the scenario needs`);
+  // Fewer than asked for (Cloud has three identities): the scenario of this API checks that it got enough.
   return out.map((config, index) => ({ ...config, label: `bench-${index}` }));
 }
 

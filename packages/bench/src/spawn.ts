@@ -15,14 +15,20 @@ function sourceModeArgs(): string[] {
   return ['--experimental-transform-types', '--no-warnings', '--conditions=source', '--import', register];
 }
 
-/**
- * Forks `<name>.js` (or `.ts` from sources) beside this file, with an IPC channel. `heapMb` raises the heap
- * limit (the simulator renders the large workspace's ground truth).
- */
-export function forkChild(name: 'sim-process' | 'sync-process', heapMb?: number, env: NodeJS.ProcessEnv = process.env): ChildProcess {
+/** How to start a child: V8 flags of its own (the sync runs with the shipped entry points'), its environment. */
+export interface ChildOptions {
+  /** Raises the heap limit (the simulator renders the large workspace's ground truth). */
+  readonly heapMb?: number | undefined;
+  readonly v8Flags?: readonly string[] | undefined;
+  readonly env?: NodeJS.ProcessEnv | undefined;
+}
+
+/** Forks `<name>.js` (or `.ts` from sources) beside this file, with an IPC channel. */
+export function forkChild(name: 'sim-process' | 'sync-process', options: ChildOptions = {}): ChildProcess {
+  const { heapMb, v8Flags = [], env = process.env } = options;
   const file = fileURLToPath(new URL(`./${name}.${fromSources ? 'ts' : 'js'}`, import.meta.url));
   return fork(file, [], {
-    execArgv: [...(fromSources ? sourceModeArgs() : []), ...(heapMb === undefined ? [] : [`--max-old-space-size=${heapMb}`])],
+    execArgv: [...(fromSources ? sourceModeArgs() : []), ...v8Flags, ...(heapMb === undefined ? [] : [`--max-old-space-size=${heapMb}`])],
     env,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',

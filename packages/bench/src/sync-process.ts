@@ -47,7 +47,7 @@ export async function runSyncJob(job: SyncJob): Promise<SyncOutcome> {
   });
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
-  const memoryAtPeak = memory.stop();
+  const peaks = memory.stop();
   await (client as { close?: () => Promise<void> }).close?.();
 
   const records = Object.values(manifest.streams).reduce((sum, counts) => sum + counts.records, 0);
@@ -66,7 +66,9 @@ export async function runSyncJob(job: SyncJob): Promise<SyncOutcome> {
     // resourceUsage().maxRSS is in kilobytes.
     maxRssBytes: process.resourceUsage().maxRSS * 1024,
     cpuMs: (cpu.user + cpu.system) / 1000,
-    memoryAtPeak,
+    memoryAtPeak: peaks.atPeakRss,
+    peakLiveHeapBytes: peaks.peakLiveHeapBytes,
+    v8Flags: process.execArgv.filter((flag) => flag.startsWith('--max-') || flag.startsWith('--optimize-')),
   };
 }
 
