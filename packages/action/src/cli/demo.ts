@@ -156,20 +156,22 @@ export async function demoCommand(args: readonly string[], io: CommandIo): Promi
 
 function demoConfig(kind: 'cloud' | 'datacenter', sim: Awaited<ReturnType<Awaited<ReturnType<typeof loadSimulator>>['startSimulator']>>, folder: string): SyncConfig {
   const output = { dir: join(folder, 'runs'), stateDir: join(folder, 'state') };
+  // Every stream, the opt-in ones too (deployments, the pull request timeline), so the figures have all they need.
+  const streams = [...knownStreams()[kind]];
   if (kind === 'cloud') {
     // Two workspace tokens: two rate-limit budgets, used by the token pool.
     const credentials = [sim.cloud.credentials.workspaceToken, sim.cloud.credentials.workspaceToken2]
       .filter((c) => c !== undefined)
       .map((c, i) => ({ ...c.config, label: `workspace token ${i + 1}` }));
     return validateConfig(
-      { source: 'cloud', cloud: { workspace: sim.cloud.workspace, baseUrl: sim.cloud.baseUrl }, credentials: credentials.length > 0 ? credentials : [pickCredential(sim.cloud.credentials)], output },
+      { source: 'cloud', cloud: { workspace: sim.cloud.workspace, baseUrl: sim.cloud.baseUrl }, credentials: credentials.length > 0 ? credentials : [pickCredential(sim.cloud.credentials)], streams, output },
       { knownStreams: knownStreams() },
     );
   }
   const serverUrl = sim.datacenter.baseUrl.replace(/\/rest\/api\/[^/]+\/?$/, '');
   return validateConfig(
     // The simulated server does not rate-limit (Data Center's default), so no client-side pacing either.
-    { source: 'datacenter', datacenter: { baseUrl: serverUrl, rateLimit: false }, credentials: [{ ...pickCredential(sim.datacenter.credentials), label: 'admin' }], output },
+    { source: 'datacenter', datacenter: { baseUrl: serverUrl, rateLimit: false }, credentials: [{ ...pickCredential(sim.datacenter.credentials), label: 'admin' }], streams, output },
     { knownStreams: knownStreams() },
   );
 }
