@@ -91,7 +91,7 @@ function compare(hooked: Map<string, RecordEnvelope>, lines: readonly RecordEnve
 }
 
 describe('Cloud: simulator deliveries → receiver → merge equals a sync', () => {
-  it('for every event kind the simulator sends (created, updated, approved, unapproved, changes requested, comment, merged, declined, push)', async () => {
+  it('for every event kind the simulator sends (created, updated, approved, unapproved, changes requested, comment created/updated/deleted, merged, declined, push)', async () => {
     const hookDir = join(work, 'cloud-hooks');
     const { url, receiver } = await receiverAt(hookDir);
     const token = pickCredential(sim.cloud.credentials).accessToken as string;
@@ -111,7 +111,7 @@ describe('Cloud: simulator deliveries → receiver → merge equals a sync', () 
       await control.flushWebhooks();
     };
     const ids: Record<string, number> = {};
-    for (const kind of ['created', 'updated', 'approved', 'unapproved', 'changes', 'comment', 'merged', 'declined']) {
+    for (const kind of ['created', 'updated', 'approved', 'unapproved', 'changes', 'comment', 'edited', 'removed', 'merged', 'declined']) {
       const id = control.openPullRequest(repo, { title: `Webhook ${kind}`, commits: 1 });
       ids[kind] = id;
       await control.flushWebhooks();
@@ -122,6 +122,13 @@ describe('Cloud: simulator deliveries → receiver → merge equals a sync', () 
     await step(() => control.unapprovePullRequest(repo, ids.unapproved as number));
     await step(() => control.requestChanges(repo, ids.changes as number));
     await step(() => control.commentOnPullRequest(repo, ids.comment as number, { text: 'From a webhook test' }));
+    // A comment edited and one deleted: a fresh full sync reads the comment listing, which shows both, so it is the oracle.
+    const edited = control.commentOnPullRequest(repo, ids.edited as number, { text: 'Before the edit' });
+    await control.flushWebhooks();
+    await step(() => control.editComment(repo, ids.edited as number, edited, { text: 'After the edit' }));
+    const removed = control.commentOnPullRequest(repo, ids.removed as number, { text: 'To be deleted' });
+    await control.flushWebhooks();
+    await step(() => control.editComment(repo, ids.removed as number, removed, { deleted: true }));
     await step(() => control.mergePullRequest(repo, ids.merged as number));
     await step(() => control.declinePullRequest(repo, ids.declined as number));
     await step(() => control.pushCommits(repo, { count: 1 }));
@@ -130,7 +137,7 @@ describe('Cloud: simulator deliveries → receiver → merge equals a sync', () 
     const deliveries = control.webhookDeliveries().filter((delivery) => delivery.url === `${url}/hooks`);
     expect(deliveries.every((delivery) => delivery.status === 200 && delivery.headers['x-hub-signature']?.startsWith('sha256='))).toBe(true);
     expect(new Set(deliveries.map((delivery) => delivery.event))).toEqual(
-      new Set(['pullrequest:created', 'pullrequest:updated', 'pullrequest:approved', 'pullrequest:unapproved', 'pullrequest:changes_request_created', 'pullrequest:comment_created', 'pullrequest:fulfilled', 'pullrequest:rejected', 'repo:push']),
+      new Set(['pullrequest:created', 'pullrequest:updated', 'pullrequest:approved', 'pullrequest:unapproved', 'pullrequest:changes_request_created', 'pullrequest:comment_created', 'pullrequest:comment_updated', 'pullrequest:comment_deleted', 'pullrequest:fulfilled', 'pullrequest:rejected', 'repo:push']),
     );
 
     // The oracle: a full sync after the same changes.
@@ -153,7 +160,10 @@ describe('Cloud: simulator deliveries → receiver → merge equals a sync', () 
     expect(activity('approved', 'approval')).toHaveLength(1);
     expect(activity('changes', 'changes_request')).toHaveLength(1);
     expect(activity('comment', 'comment')).toHaveLength(1);
-    expect([...hooked.keys()].filter((key) => key.startsWith(`pull_request_comments ${uuid}:`))).toHaveLength(1);
+    const comments = [...hooked.entries()].filter(([key]) => key.startsWith(`pull_request_comments ${uuid}:`)).map(([, record]) => record.data as { id?: number; deleted?: boolean; content?: { raw?: string } });
+    expect(comments).toHaveLength(3);
+    expect(comments.find((comment) => comment.id === edited)?.content?.raw).toBe('After the edit');
+    expect(comments.find((comment) => comment.id === removed)?.deleted).toBe(true);
     // The withdrawn approval: written, then deleted by the unapproval, absent after merge as in the sync.
     expect(activity('unapproved', 'approval')).toHaveLength(0);
     expect(lines.filter((line) => line.deleted && line.key.startsWith(`${uuid}:${ids.unapproved}:approval:`))).toHaveLength(1);
@@ -181,7 +191,7 @@ describe('Cloud: repository hooks', () => {
 });
 
 describe('Data Center: simulator deliveries → receiver → merge equals a sync', () => {
-  it('for opened, modified, source updated, approved, unapproved, needs work, comment added/edited, merged, declined', async () => {
+  it('for opened, modified, source updated, approved, unapproved, needs work, comment added/edited/deleted, merged, declined', async () => {
     const hookDir = join(work, 'dc-hooks');
     const { url, receiver } = await receiverAt(hookDir);
     const credential = pickCredential(sim.datacenter.credentials) as { username: string; password: string };
@@ -210,7 +220,7 @@ describe('Data Center: simulator deliveries → receiver → merge equals a sync
     const ids: Record<string, number> = {};
     const mergeSelector = { projectKey: mergeRepository.project.key, slug: mergeRepository.slug };
     const repositoryOf = (kind: string) => (kind === 'merged' ? mergeSelector : selector);
-    for (const kind of ['opened', 'modified', 'pushed', 'approved', 'unapproved', 'needsWork', 'comment', 'edited', 'merged', 'declined']) {
+    for (const kind of ['opened', 'modified', 'pushed', 'approved', 'unapproved', 'needsWork', 'comment', 'edited', 'removed', 'merged', 'declined']) {
       ids[kind] = control.openPullRequest({ ...repositoryOf(kind), title: `Webhook ${kind}`, author, reviewers: [reviewer] }).id;
       await control.flushWebhooks();
     }
@@ -229,6 +239,9 @@ describe('Data Center: simulator deliveries → receiver → merge equals a sync
     const comment = control.commentPullRequest({ ...pr('edited'), user: reviewer, text: 'Before' });
     await control.flushWebhooks();
     await step(() => control.commentPullRequest({ ...pr('edited'), user: reviewer, edit: comment.id, text: 'After' }));
+    const doomed = control.commentPullRequest({ ...pr('removed'), user: reviewer, text: 'To be deleted' });
+    await control.flushWebhooks();
+    await step(() => control.commentPullRequest({ ...pr('removed'), user: reviewer, delete: doomed.id }));
     await step(() => control.mergePullRequest(pr('merged')));
     await step(() => control.declinePullRequest(pr('declined')));
     await receiver.close();
@@ -236,7 +249,7 @@ describe('Data Center: simulator deliveries → receiver → merge equals a sync
     const deliveries = control.webhookDeliveries().filter((delivery) => delivery.url === `${url}/dc`);
     expect(deliveries.every((delivery) => delivery.status === 200 && delivery.headers['x-request-id'] !== undefined && delivery.headers['x-hub-signature']?.startsWith('sha256='))).toBe(true);
     expect(new Set(deliveries.map((delivery) => delivery.event))).toEqual(
-      new Set(['pr:opened', 'pr:modified', 'pr:from_ref_updated', 'pr:reviewer:approved', 'pr:reviewer:unapproved', 'pr:reviewer:changes_requested', 'pr:comment:added', 'pr:comment:edited', 'pr:merged', 'pr:declined']),
+      new Set(['pr:opened', 'pr:modified', 'pr:from_ref_updated', 'pr:reviewer:approved', 'pr:reviewer:unapproved', 'pr:reviewer:changes_requested', 'pr:comment:added', 'pr:comment:edited', 'pr:comment:deleted', 'pr:merged', 'pr:declined']),
     );
 
     const syncDir = join(work, 'dc-sync');

@@ -239,7 +239,8 @@ export function withWebhookEvents(control: DataCenterControl, webhooks: DataCent
     commentPullRequest(o) {
       const result = control.commentPullRequest(o);
       const actor = sources.userOf(o.user, sources.pullRequestOf(o).author);
-      fire(o, o.edit === undefined ? 'pr:comment:added' : 'pr:comment:edited', actor, { comment: result, ...(o.replyTo === undefined ? {} : { commentParentId: o.replyTo }) });
+      const event = o.delete !== undefined ? 'pr:comment:deleted' : o.edit === undefined ? 'pr:comment:added' : 'pr:comment:edited';
+      fire(o, event, actor, { comment: result, ...(o.replyTo === undefined ? {} : { commentParentId: o.replyTo }) });
       return result;
     },
     mergePullRequest(o) {
