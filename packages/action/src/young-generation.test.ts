@@ -3,7 +3,7 @@
  * the relaunch, and what the relaunched process reports (its V8 flags, its environment, its exit code) is
  * checked against what it was given.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,40 @@ describe('relaunchWithBoundedYoungGeneration', () => {
   it("respects the user's own bound and allocator setting", () => {
     expect(run(['0'], { NODE_OPTIONS: '--max-semi-space-size=32' }).reports).toEqual([{ execArgv: [], args: ['0'] }]);
     expect(run(['0'], { MALLOC_ARENA_MAX: '4' }).reports[0]?.arenas).toBe('4');
+  });
+});
+
+/** An entry point that, once relaunched, reports its pid and then stays alive (a sync or a receiver at work). */
+const lingering = join(folder, 'lingering.mjs');
+writeFileSync(
+  lingering,
+  `import { relaunchWithBoundedYoungGeneration } from ${JSON.stringify(module)};
+const code = await relaunchWithBoundedYoungGeneration();
+if (code !== undefined) process.exit(code);
+process.stdout.write(String(process.pid) + '\\n');
+setInterval(() => {}, 1000);
+`,
+);
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('a relaunched process whose starter is killed', () => {
+  it('ends too: a SIGKILL of the entry point leaves no orphan (no sync going on, no port held)', async () => {
+    const parent = spawn(process.execPath, [lingering], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const childPid = await new Promise<number>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(Number(chunk.toString('utf8').trim()))));
+    expect(childPid).not.toBe(parent.pid);
+    expect(alive(childPid)).toBe(true);
+    parent.kill('SIGKILL');
+    // Bounded wait for the orphan to go (no timing claim: it must go, however long the machine takes).
+    for (let i = 0; i < 200 && alive(childPid); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(alive(childPid)).toBe(false);
   });
 });
 

@@ -51,11 +51,15 @@ export function hasYoungGenerationBound(execArgv: readonly string[], nodeOptions
  * once".
  */
 export async function relaunchWithBoundedYoungGeneration(): Promise<number | undefined> {
-  if (hasYoungGenerationBound(process.execArgv, process.env.NODE_OPTIONS)) return undefined;
+  if (hasYoungGenerationBound(process.execArgv, process.env.NODE_OPTIONS)) {
+    endWithParent();
+    return undefined;
+  }
   const script = process.argv[1];
   if (script === undefined) return undefined;
   const child = spawn(process.execPath, [...SYNC_V8_FLAGS, ...process.execArgv, script, ...process.argv.slice(2)], {
-    stdio: 'inherit',
+    // The IPC channel is how the relaunched process learns that this one is gone (see endWithParent).
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { ...ALLOCATOR_ENV, ...process.env },
   });
   const fromTerminal = process.stdin.isTTY === true || process.stdout.isTTY === true;
@@ -73,4 +77,16 @@ export async function relaunchWithBoundedYoungGeneration(): Promise<number | und
   } finally {
     for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
   }
+}
+
+/**
+ * In a relaunched process: end at once when the process that started it ends without passing a signal on (a
+ * SIGKILL of the entry point, whose pid is what supervisors, test harnesses and users know), so no orphan keeps
+ * syncing or holds the receiver's port. Ending abruptly is as safe as being killed: every write is durable before
+ * it counts. The channel is unreferenced so it never keeps the process alive by itself.
+ */
+function endWithParent(): void {
+  if (process.channel === undefined) return;
+  process.once('disconnect', () => process.kill(process.pid, 'SIGKILL'));
+  process.channel.unref();
 }
