@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { runBenchmarks } from './bench.js';
 import { parseBenchArgs } from './cli-args.js';
+import { writeDatasetSection } from './dataset-build.js';
 import { renderWebhookSection, runWebhookBurst, writeWebhookSection } from './webhooks-burst.js';
 
 async function main(): Promise<void> {
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
   const out = resolve(args.out);
   await writeFile(out, run.report);
   await writeWebhookSection(out, renderWebhookSection(await runWebhookBurst(), command));
+  await writeDatasetSection(out, command);
   process.stdout.write(`\nWrote ${out}${run.failures.length > 0 ? ` (${run.failures.length} scenario(s) did not run)` : ''}\n`);
   if (run.failures.length > 0) process.exitCode = 1;
 }

@@ -6,12 +6,13 @@
  */
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { replaceSection } from './report-section.js';
 
 const CLI = fileURLToPath(new URL('../../action/dist/cli.js', import.meta.url));
 const SECRET = 'bench-webhook-secret';
@@ -118,9 +119,5 @@ export function renderWebhookSection(result: BurstResult, command: string): stri
 
 /** Replaces the section in `file` (or appends it). */
 export async function writeWebhookSection(file: string, section: string): Promise<void> {
-  const text = await readFile(file, 'utf8').catch(() => '');
-  const at = text.indexOf(START);
-  const end = text.indexOf(END);
-  const next = at >= 0 && end > at ? `${text.slice(0, at)}${section}${text.slice(end + END.length)}` : `${text.replace(/\n*$/, '\n\n')}${section}\n`;
-  await writeFile(file, next);
+  await replaceSection(file, START, END, section);
 }
